@@ -1,0 +1,144 @@
+"""The lab's Flask app: a redirecting endpoint, an echo, and the journal's window.
+
+Every route answers every method a lesson sends, and every mistake a learner can
+make in a URL gets a JSON answer that says what would have been valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from html import escape
+
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from .journal import Journal
+from .patterns import api_move_blueprint
+from .responses import json_error, redirect_to
+from .targets import UnsafeTarget, safe_local_target
+
+CODES: tuple[int, ...] = (301, 302, 303, 307, 308)
+"""The redirect codes the lab serves, in the order the lessons teach them."""
+
+METHODS: tuple[str, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+"""Every method the experiments send."""
+
+MAX_BODY_BYTES = 1024 * 1024
+"""Bodies above 1 MiB get 413: no lesson needs more, and it bounds memory per request."""
+
+DEFAULT_TARGET = "/echo"
+
+ENDPOINTS: dict[str, str] = {
+    "/redirect/<code>?to=<local path>": (
+        f"answers <code> (one of {', '.join(map(str, CODES))}) with Location <local path>"
+        f" (default {DEFAULT_TARGET}), for any method"
+    ),
+    "/echo": "describes the request that arrived: method, path, query, headers, body",
+    "/journal?since=<seq>": "every request the server received, in order (after <seq>)",
+    "/api/v1/<path>": "307 to /api/v2/<path>: an API that moved, keeping method and body",
+    "/api/v2/users, /api/v2/users/<id>": "a tiny in-memory users API (GET, POST, PUT, PATCH,"
+                                         " DELETE)",
+    "/": "this index",
+}
+
+_NOT_JOURNALED = ("/journal",)
+
+
+def _body_text(body: bytes) -> str:
+    return body.decode("utf-8", errors="replace")
+
+
+def create_app(journal: Journal) -> Flask:
+    """Build the app around ``journal``, which records every request it answers."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.sort_keys = False  # keep fields in the order they are documented
+
+    app.register_blueprint(api_move_blueprint())
+
+    @app.before_request
+    def read_body() -> None:
+        # Read the body once, up front, so the journal sees it whatever the route does.
+        g.body = None
+        g.body = request.get_data(cache=True)
+
+    @app.after_request
+    def write_journal(response: Response) -> Response:
+        if not request.path.startswith(_NOT_JOURNALED):
+            body = g.get("body")
+            journal.record(
+                method=request.method,
+                path=request.path,
+                query=request.query_string.decode("latin-1"),
+                status=response.status_code,
+                location=response.headers.get("Location"),
+                body_length=None if body is None else len(body),
+                body_sha256=None if body is None else hashlib.sha256(body).hexdigest(),
+                content_type=request.headers.get("Content-Type"),
+                headers=dict(request.headers.items()),
+            )
+        return response
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc: RequestEntityTooLarge) -> Response:
+        return json_error(413, "the request body is too large", limit_bytes=MAX_BODY_BYTES)
+
+    @app.errorhandler(404)
+    def not_found(exc: HTTPException) -> Response:
+        return json_error(404, f"there is no {request.path} here", endpoints=ENDPOINTS)
+
+    @app.errorhandler(405)
+    def wrong_method(exc: HTTPException) -> Response:
+        return json_error(405, f"{request.method} is not served here", methods=list(METHODS))
+
+    @app.errorhandler(HTTPException)
+    def other_httpjson_error(exc: HTTPException) -> Response:
+        return json_error(exc.code or 400, exc.description or exc.name)
+
+    @app.route("/redirect/<code>", methods=METHODS, provide_automatic_options=False)
+    def redirect(code: str) -> Response:
+        if not code.isdigit() or int(code) not in CODES:
+            return json_error(404, f"/redirect/{code} is not a redirect the lab serves",
+                          codes=list(CODES))
+        target = request.args.get("to", DEFAULT_TARGET)
+        try:
+            location = safe_local_target(target)
+        except UnsafeTarget as refusal:
+            return json_error(400, f"refused to redirect to {target!r}: {refusal}",
+                          allowed="a local path such as /echo or /echo?x=1")
+        return redirect_to(int(code), location)
+
+    @app.route("/echo", methods=METHODS, provide_automatic_options=False)
+    def echo() -> Response:
+        body = g.body or b""
+        return jsonify({
+            "method": request.method,
+            "path": request.path,
+            "query": request.query_string.decode("latin-1"),
+            "headers": dict(request.headers.items()),
+            "body": {"length": len(body), "text": _body_text(body)},
+        })
+
+    @app.route("/journal", methods=("GET",))
+    def journal_view() -> Response:
+        since = request.args.get("since", "0")
+        if not since.isdigit():
+            return json_error(400, "since must be a whole number, the seq of an entry",
+                          example="/journal?since=0")
+        return jsonify({
+            "last_seq": journal.mark(),
+            "entries": [e.as_dict() for e in journal.since(int(since))],
+        })
+
+    @app.route("/", methods=("GET", "HEAD"))
+    def index() -> Response:
+        rows = "".join(f"<li><code>{escape(path)}</code>: {escape(what)}</li>"
+                       for path, what in ENDPOINTS.items())
+        html = (
+            "<!doctype html><title>Redirect Lab server</title>"
+            "<h1>Redirect Lab server</h1>"
+            f"<p>Endpoints:</p><ul>{rows}</ul>"
+        )
+        return Response(html, mimetype="text/html")
+
+    return app

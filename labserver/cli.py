@@ -1,0 +1,83 @@
+"""``python -m labserver``: the lab without Jupyter, for curl, a browser or a script."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+
+import pandas as pd
+
+from .clients import CLIENTS, make_client
+from .experiments import run_matrix
+from .server import LabServer
+
+MATRIX_COLUMNS = ["client", "code", "method", "body_sent", "final_method", "body_arrived",
+                  "content_type_arrived", "outcome", "error", "hops"]
+_YES_NO_COLUMNS = ["body_sent", "body_arrived", "content_type_arrived"]
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table (no extra dependency for one format)."""
+    def cells(values: list[object]) -> str:
+        return "| " + " | ".join(str(v).replace("|", "\\|") for v in values) + " |"
+    lines = [cells(list(frame.columns)), cells(["---"] * len(frame.columns))]
+    lines += [cells(list(row)) for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def matrix_table(client_name: str) -> pd.DataFrame:
+    """Run the 35 experiments for one client on a fresh server; yes/no for booleans."""
+    with LabServer() as server, make_client(client_name) as client:
+        frame = run_matrix(server, client)
+    frame = frame[MATRIX_COLUMNS].copy()
+    for column in _YES_NO_COLUMNS:
+        frame[column] = frame[column].map({True: "yes", False: "no"})
+    return frame
+
+
+def _serve(port: int) -> int:
+    server = LabServer(port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"labserver: cannot listen on 127.0.0.1:{port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Redirect Lab server on {server.url}/ (loopback only). Ctrl-C stops it.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535; 0 lets the OS pick)")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m labserver", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the lab server on loopback until Ctrl-C")
+    serve.add_argument("--port", type=_port, default=8000,
+                       help="port on 127.0.0.1 (default 8000; 0 lets the OS pick)")
+    matrix = commands.add_parser("matrix", help="run every code × method, print the table")
+    matrix.add_argument("--client", choices=sorted(CLIENTS), default="httpx")
+    matrix.add_argument("--format", choices=("csv", "markdown"), default="csv")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args.port)
+    table = matrix_table(args.client)
+    if args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    else:
+        print(to_markdown(table))
+    return 0

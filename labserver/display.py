@@ -1,0 +1,131 @@
+"""Tables for the lessons: journal hops, method × code matrices, conformance colours.
+
+Everything here is deterministic on purpose. Lessons are tested by comparing a fresh
+run's output with the stored one, so no table may show a port, a timestamp, a
+running sequence number or a random HTML id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .app import CODES, METHODS
+from .journal import Entry
+from .spec import ALLOWED, AS_SPECIFIED, NOT_ALLOWED, NOT_FOLLOWED, compare
+
+VOLATILE_HEADERS = frozenset({"Host"})
+"""Request headers that carry the port the OS picked; they are dropped from displays."""
+
+HOP_COLUMNS = ["hop", "method", "target", "status", "location", "body_length",
+               "content_type"]
+
+VERDICT_COLOURS = {
+    AS_SPECIFIED: "",
+    ALLOWED: "background-color: #fde68a",       # amber
+    NOT_ALLOWED: "background-color: #fca5a5",   # red
+    NOT_FOLLOWED: "background-color: #d1d5db",  # grey
+}
+
+
+def stable_headers(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` without the ones that change from run to run (Host carries the port)."""
+    return {k: v for k, v in headers.items() if k not in VOLATILE_HEADERS}
+
+
+def hops_frame(hops: Iterable[Entry]) -> pd.DataFrame:
+    """The journal's view of one experiment, one row per request, numbered from 1.
+
+    Hops are numbered within the experiment rather than by journal seq, so a
+    lesson shows the same table however many requests the server saw before.
+    """
+    rows = [{
+        "hop": n, "method": h.method, "target": h.target, "status": h.status,
+        "location": h.location or "", "body_length": h.body_length,
+        "content_type": h.content_type or "",
+    } for n, h in enumerate(hops, start=1)]
+    return pd.DataFrame(rows, columns=HOP_COLUMNS).set_index("hop")
+
+
+def cell_label(row: pd.Series) -> str:
+    """What a matrix cell shows: the method that arrived, else why nothing did."""
+    if row["final_method"]:
+        return row["final_method"]
+    return row["error"] or row["outcome"]
+
+
+def matrix(frame: pd.DataFrame, value: str = "final_method") -> pd.DataFrame:
+    """Pivot a tidy experiment frame: methods down, codes across.
+
+    With the default ``value`` a cell shows the method that reached the target, or
+    "refused" / the error's name when nothing did.
+    """
+    data = frame.copy()
+    if value == "final_method":
+        data["cell"] = data.apply(cell_label, axis=1)
+        value = "cell"
+    table = data.pivot(index="method", columns="code", values=value)
+    methods = [m for m in METHODS if m in table.index]
+    codes = [c for c in CODES if c in table.columns]
+    table = table.loc[methods, codes]
+    table.columns.name = "code →"
+    table.index.name = "method sent ↓"
+    return table
+
+
+class StyledTable:
+    """A coloured table that renders as HTML in JupyterLab and as text elsewhere.
+
+    A pandas Styler would show its memory address in a notebook's text output and a
+    random id in its HTML; this wrapper gives it an id derived from the content.
+    """
+
+    def __init__(self, table: pd.DataFrame, styles: pd.DataFrame, legend: dict[str, str],
+                 caption: str = "") -> None:
+        self.table = table
+        self.styles = styles
+        self.legend = legend
+        self.caption = caption
+
+    def _uuid(self) -> str:
+        digest = hashlib.sha256(self.table.to_csv().encode() + self.caption.encode())
+        return "lab_" + digest.hexdigest()[:10]
+
+    def _repr_html_(self) -> str:
+        styler = self.table.style.set_uuid(self._uuid()).apply(lambda _: self.styles, axis=None)
+        if self.caption:
+            styler = styler.set_caption(self.caption)
+        keys = "".join(
+            f'<span style="{css}; padding: 0 0.5em; margin-right: 0.5em; '
+            f'border: 1px solid #9ca3af">{label}</span>'
+            for label, css in self.legend.items())
+        return styler.to_html() + f'<p style="font-size: 0.9em">Key: {keys}</p>'
+
+    def __repr__(self) -> str:
+        key = "; ".join(self.legend)
+        return f"{self.caption}\n{self.table.to_string()}\nKey: {key}".lstrip("\n")
+
+
+def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
+    """The method × code matrix coloured by RFC 9110 verdict; ``≠Fetch`` marks a browser difference.
+
+    White: as RFC 9110 says. Amber: a change RFC 9110 allows. Red: a change RFC 9110
+    does not allow. Grey: the client did not follow. A trailing ``≠Fetch`` says the
+    cell differs from what a browser does under the Fetch standard.
+    """
+    verdicts = compare(frame)
+    labels = frame.apply(cell_label, axis=1)
+    marked = [f"{label} ≠Fetch" if not same else label
+              for label, same in zip(labels, verdicts["matches_fetch"])]
+    data = verdicts.assign(cell=marked, css=verdicts["rfc_verdict"].map(VERDICT_COLOURS))
+    table = data.pivot(index="method", columns="code", values="cell")
+    styles = data.pivot(index="method", columns="code", values="css")
+    order = ([m for m in METHODS if m in table.index], [c for c in CODES if c in table.columns])
+    table, styles = table.loc[order], styles.loc[order]
+    for t in (table, styles):
+        t.columns.name, t.index.name = "code →", "method sent ↓"
+    legend = {**VERDICT_COLOURS, AS_SPECIFIED: "background-color: #ffffff",
+              "≠Fetch: a browser would differ": ""}
+    return StyledTable(table, styles, legend, caption)

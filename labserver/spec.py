@@ -1,0 +1,129 @@
+"""What the standards expect a client to do with each code × method, as data.
+
+Two standards speak to redirects and they do not say the same thing:
+
+* RFC 9110 (HTTP Semantics) §15.4.2-§15.4.9 defines each code. 307 and 308 forbid a
+  method change; 303 asks for a retrieval (GET or HEAD); 301 and 302 keep the
+  method, except that a user agent MAY turn POST into GET "for historical reasons".
+* The WHATWG Fetch standard, "HTTP-redirect fetch" (§4.4), is what browsers do:
+  301/302 turn POST (only POST) into GET, 303 turns everything but GET and HEAD
+  into GET, 307/308 keep everything. When the method becomes GET the body goes and
+  the request-body headers (Content-Type, Content-Encoding, Content-Language,
+  Content-Location) are removed.
+
+Here each rule is a row, so a lesson can set the expectation beside the observation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .app import CODES, METHODS
+
+RFC_SECTIONS = {301: "§15.4.2", 302: "§15.4.3", 303: "§15.4.4", 307: "§15.4.8", 308: "§15.4.9"}
+FETCH_SECTION = "Fetch §4.4 HTTP-redirect fetch"
+
+AS_SPECIFIED = "as RFC 9110 says"
+ALLOWED = "RFC 9110 allows it"
+NOT_ALLOWED = "RFC 9110 does not allow it"
+NOT_FOLLOWED = "not followed"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What RFC 9110 and Fetch expect after ``code`` answers a ``method`` request."""
+
+    code: int
+    method: str
+    rfc_method: str
+    """The method RFC 9110 describes for the next request."""
+    rfc_also_allowed: tuple[str, ...]
+    """Other methods RFC 9110 explicitly permits (301/302 POST → GET, 303 HEAD → GET)."""
+    rfc_rule: str
+    fetch_method: str
+    fetch_rule: str
+
+    @property
+    def rfc_section(self) -> str:
+        return f"RFC 9110 {RFC_SECTIONS[self.code]}"
+
+    def rfc_verdict(self, observed: str) -> str:
+        """Classify an observed method: as specified, allowed, or not allowed."""
+        if not observed:
+            return NOT_FOLLOWED
+        if observed == self.rfc_method:
+            return AS_SPECIFIED
+        if observed in self.rfc_also_allowed:
+            return ALLOWED
+        return NOT_ALLOWED
+
+
+def expect(code: int, method: str) -> Expectation:
+    """The expectation for one code × method (codes 301, 302, 303, 307, 308)."""
+    if code in (307, 308):
+        rule = "MUST NOT change the request method"
+        return Expectation(code, method, method, (), rule, method, "method and body kept")
+    if code == 303:
+        if method in ("GET", "HEAD"):
+            rfc_rule = "a retrieval request (GET or HEAD) to the new URI"
+            allowed = ("GET",) if method == "HEAD" else ()
+            return Expectation(code, method, method, allowed, rfc_rule, method,
+                               "GET and HEAD are kept")
+        return Expectation(code, method, "GET", ("HEAD",),
+                           "a retrieval request (GET or HEAD) to the new URI", "GET",
+                           "any method but GET/HEAD becomes GET, body dropped")
+    # 301 and 302
+    if method == "POST":
+        return Expectation(code, method, "POST", ("GET",),
+                           "MAY change POST to GET for historical reasons", "GET",
+                           "POST becomes GET, body dropped")
+    return Expectation(code, method, method, (),
+                       "the method is kept (only POST may become GET)", method,
+                       "only POST changes; this method is kept")
+
+
+def expectations() -> pd.DataFrame:
+    """Every code × method with both standards' expected method and the RFC section."""
+    rows = []
+    for code in CODES:
+        for method in METHODS:
+            e = expect(code, method)
+            rows.append({
+                "code": code, "method": method,
+                "rfc_method": e.rfc_method,
+                "rfc_also_allowed": ", ".join(e.rfc_also_allowed),
+                "rfc_rule": e.rfc_rule, "rfc_section": e.rfc_section,
+                "fetch_method": e.fetch_method, "fetch_rule": e.fetch_rule,
+            })
+    return pd.DataFrame(rows)
+
+
+def compare(observed: pd.DataFrame) -> pd.DataFrame:
+    """Set each observed row beside RFC 9110 and Fetch, and mark every difference.
+
+    ``observed`` is a tidy frame from :func:`labserver.run_matrix`. The result keeps
+    client, code and method and adds: what each standard expects, whether the
+    observation matches Fetch, and the RFC verdict (as specified / allowed / not
+    allowed / not followed).
+    """
+    rows = []
+    for row in observed.itertuples(index=False):
+        e = expect(row.code, row.method)
+        rows.append({
+            "client": row.client, "code": row.code, "method": row.method,
+            "observed": row.final_method or row.outcome,
+            "rfc_expects": e.rfc_method, "fetch_expects": e.fetch_method,
+            "rfc_verdict": e.rfc_verdict(row.final_method),
+            "matches_fetch": row.final_method == e.fetch_method,
+            "rfc_rule": e.rfc_rule, "rfc_section": e.rfc_section,
+        })
+    return pd.DataFrame(rows)
+
+
+def differences(observed: pd.DataFrame) -> pd.DataFrame:
+    """Only the rows of :func:`compare` where the client departs from RFC 9110 or Fetch."""
+    table = compare(observed)
+    differs = (table["rfc_verdict"] != AS_SPECIFIED) | ~table["matches_fetch"]
+    return table[differs].reset_index(drop=True)

@@ -1,0 +1,51 @@
+"""``python -m labserver``: the matrix as CSV or Markdown, and a loopback-only serve."""
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+
+from labserver.cli import main
+
+
+def test_matrix_csv_prints_35_rows_with_the_documented_columns(capsys):
+    assert main(["matrix", "--client", "httpx", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 35
+    assert {"client", "code", "method", "body_sent", "final_method", "body_arrived",
+            "outcome"} <= set(rows[0])
+    assert {r["body_sent"] for r in rows} == {"yes", "no"}
+    assert {r["outcome"] for r in rows} <= {"followed", "refused", "error"}
+    post_307 = next(r for r in rows if r["code"] == "307" and r["method"] == "POST")
+    assert post_307["final_method"] == "POST" and post_307["body_arrived"] == "yes"
+
+
+def test_matrix_markdown_is_a_table(capsys):
+    assert main(["matrix", "--format", "markdown"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("| client | code | method |") and len(lines) == 37
+
+
+def test_unknown_client_is_a_clear_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["matrix", "--client", "netscape"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_bad_port_is_a_clear_usage_error(capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--port", "99999"])
+    assert "is not a port" in capsys.readouterr().err
+
+
+def test_serve_runs_as_a_module_and_prints_its_loopback_url():
+    with subprocess.Popen([sys.executable, "-m", "labserver", "serve", "--port", "0"],
+                          stdout=subprocess.PIPE, text=True) as process:
+        try:
+            line = process.stdout.readline()
+            assert line.startswith("Redirect Lab server on http://127.0.0.1:")
+        finally:
+            process.terminate()

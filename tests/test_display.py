@@ -1,0 +1,55 @@
+"""Lesson tables are deterministic: no ports, no running seq numbers, no random ids."""
+
+import pandas as pd
+
+from labserver import HttpxClient, conformance, hops_frame, matrix, run_matrix, stable_headers
+from labserver.display import StyledTable
+
+
+def test_stable_headers_drop_host_which_carries_the_port():
+    assert stable_headers({"Host": "127.0.0.1:5555", "Accept": "*/*"}) == {"Accept": "*/*"}
+
+
+def test_hops_are_numbered_within_the_experiment(server):
+    with HttpxClient() as client, server.journal.watch() as hops:
+        client.send("POST", server.url + "/redirect/303", body=b"x")
+    frame = hops_frame(hops)
+    assert frame.index.tolist() == [1, 2]
+    assert frame.method.tolist() == ["POST", "GET"]
+    assert frame.location.tolist() == ["/echo", ""]
+
+
+def test_matrix_orders_methods_down_and_codes_across(server):
+    with HttpxClient() as client:
+        frame = run_matrix(server, client)
+    table = matrix(frame)
+    assert table.index.tolist()[:3] == ["GET", "HEAD", "POST"]
+    assert table.columns.tolist() == [301, 302, 303, 307, 308]
+    assert table.loc["POST", 307] == "POST" and table.loc["POST", 303] == "GET"
+
+
+def test_matrix_cell_says_why_nothing_arrived():
+    frame = pd.DataFrame([{"code": 307, "method": "POST", "final_method": "", "error": "",
+                           "outcome": "refused"}])
+    assert matrix(frame).loc["POST", 307] == "refused"
+
+
+def test_conformance_html_is_identical_across_runs_and_has_no_random_id(server):
+    with HttpxClient() as client:
+        first = conformance(run_matrix(server, client))._repr_html_()
+        second = conformance(run_matrix(server, client))._repr_html_()
+    assert first == second
+    assert "#T_lab_" in first and "0x" not in first
+
+
+def test_conformance_marks_differences_from_fetch(server):
+    with HttpxClient() as client:
+        table = conformance(run_matrix(server, client)).table
+    assert table.loc["PUT", 302] == "GET ≠Fetch"
+    assert table.loc["POST", 307] == "POST"
+
+
+def test_styled_table_text_repr_has_no_address():
+    table = pd.DataFrame({"a": [1]})
+    styled = StyledTable(table, table.map(lambda _: ""), {"key": ""}, "cap")
+    assert "0x" not in repr(styled) and repr(styled).startswith("cap")
