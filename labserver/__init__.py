@@ -8,9 +8,10 @@ and read from the journal what actually arrived::
     table = labserver.run_matrix(server, labserver.HttpxClient())
 """
 
-from .app import CODES, MAX_BODY_BYTES, METHODS, create_app
+from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
 from .clients import CLIENTS, Client, HttpxClient, Outcome, make_client
-from .display import StyledTable, conformance, hops_frame, matrix, stable_headers
+from .display import StyledTable, conformance, hops_frame, matrix, per_method, stable_headers
+from .environment import check_environment
 from .experiments import BODY, BODY_METHODS, Experiment, describe_hops, run_experiment, run_matrix
 from .journal import Entry, Journal
 from .server import LabServer, start, stop
@@ -18,9 +19,11 @@ from .spec import Expectation, compare, differences, expect, expectations
 from .targets import UnsafeTarget, safe_local_target
 
 __all__ = [
-    "BODY", "BODY_METHODS", "CLIENTS", "CODES", "Client", "Entry", "Expectation",
-    "Experiment", "HttpxClient", "Journal", "LabServer", "MAX_BODY_BYTES", "METHODS",
-    "Outcome", "StyledTable", "UnsafeTarget", "compare", "conformance", "create_app",
-    "describe_hops", "differences", "expect", "expectations", "hops_frame", "make_client", "matrix",
-    "run_experiment", "run_matrix", "safe_local_target", "stable_headers", "start", "stop",
+    "BODY", "BODY_METHODS", "CLIENTS", "CODES", "Client", "ENDPOINTS", "Entry", "Expectation",
+    "Experiment",
+    "HttpxClient", "Journal", "LabServer", "MAX_BODY_BYTES", "METHODS", "Outcome",
+    "StyledTable", "UnsafeTarget", "check_environment", "compare", "conformance", "create_app",
+    "describe_hops", "differences", "expect", "expectations", "hops_frame", "make_client",
+    "matrix", "per_method", "run_experiment", "run_matrix", "safe_local_target",
+    "stable_headers", "start", "stop",
 ]

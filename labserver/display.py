@@ -49,6 +49,15 @@ def hops_frame(hops: Iterable[Entry]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=HOP_COLUMNS).set_index("hop")
 
 
+PER_METHOD_COLUMNS = ["body_sent", "final_method", "body_arrived", "content_type_arrived",
+                      "outcome", "hops"]
+
+
+def per_method(frame: pd.DataFrame) -> pd.DataFrame:
+    """One code's experiments, a row per method: what was sent and what arrived."""
+    return frame.set_index("method")[PER_METHOD_COLUMNS]
+
+
 def cell_label(row: pd.Series) -> str:
     """What a matrix cell shows: the method that arrived, else why nothing did."""
     if row["final_method"]:

@@ -7,6 +7,7 @@ every request as it arrived, and every lesson reads its results from here.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -71,8 +72,15 @@ class Journal:
             return self._last_seq
 
     def since(self, mark: int = 0) -> list[Entry]:
+        """Entries newer than ``mark``, oldest first.
+
+        Walks back from the newest entry, so scoping one experiment costs as many steps
+        as it had requests, not as many as the journal holds.
+        """
         with self._lock:
-            return [e for e in self._entries if e.seq > mark]
+            newer = list(itertools.takewhile(lambda e: e.seq > mark, reversed(self._entries)))
+        newer.reverse()
+        return newer
 
     def __len__(self) -> int:
         with self._lock:
