@@ -9,21 +9,91 @@ and read from the journal what actually arrived::
 """
 
 from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
-from .clients import CLIENTS, Client, HttpxClient, Outcome, make_client
+from .browser import ChromiumClient, MissingBrowser, find_browser, open_browser, run_form_posts
+from .clients import (
+    CLIENTS,
+    CURL_VARIANTS,
+    Client,
+    ClientUnavailable,
+    CurlClient,
+    HttpxAsyncClient,
+    HttpxClient,
+    Outcome,
+    RequestsClient,
+    UrllibClient,
+    make_client,
+    rule_of,
+)
 from .display import StyledTable, conformance, hops_frame, matrix, per_method, stable_headers
-from .environment import check_environment
-from .experiments import BODY, BODY_METHODS, Experiment, describe_hops, run_experiment, run_matrix
+from .environment import check_environment, client_versions
+from .experiments import (
+    BODY,
+    BODY_METHODS,
+    Experiment,
+    describe_hops,
+    experiment_row,
+    follows_by_default,
+    run_clients,
+    run_experiment,
+    run_matrix,
+    tidy,
+)
 from .journal import Entry, Journal
 from .server import LabServer, start, stop
 from .spec import Expectation, compare, differences, expect, expectations
 from .targets import UnsafeTarget, safe_local_target
 
 __all__ = [
-    "BODY", "BODY_METHODS", "CLIENTS", "CODES", "Client", "ENDPOINTS", "Entry", "Expectation",
+    "BODY",
+    "BODY_METHODS",
+    "CLIENTS",
+    "CODES",
+    "CURL_VARIANTS",
+    "ChromiumClient",
+    "Client",
+    "ClientUnavailable",
+    "CurlClient",
+    "ENDPOINTS",
+    "Entry",
+    "Expectation",
     "Experiment",
-    "HttpxClient", "Journal", "LabServer", "MAX_BODY_BYTES", "METHODS", "Outcome",
-    "StyledTable", "UnsafeTarget", "check_environment", "compare", "conformance", "create_app",
-    "describe_hops", "differences", "expect", "expectations", "hops_frame", "make_client",
-    "matrix", "per_method", "run_experiment", "run_matrix", "safe_local_target",
-    "stable_headers", "start", "stop",
+    "HttpxAsyncClient",
+    "HttpxClient",
+    "Journal",
+    "LabServer",
+    "MissingBrowser",
+    "MAX_BODY_BYTES",
+    "METHODS",
+    "Outcome",
+    "RequestsClient",
+    "StyledTable",
+    "UnsafeTarget",
+    "UrllibClient",
+    "check_environment",
+    "client_versions",
+    "compare",
+    "conformance",
+    "create_app",
+    "describe_hops",
+    "differences",
+    "expect",
+    "expectations",
+    "experiment_row",
+    "find_browser",
+    "follows_by_default",
+    "hops_frame",
+    "make_client",
+    "open_browser",
+    "matrix",
+    "per_method",
+    "rule_of",
+    "run_clients",
+    "run_experiment",
+    "run_form_posts",
+    "run_matrix",
+    "safe_local_target",
+    "stable_headers",
+    "start",
+    "stop",
+    "tidy",
 ]

@@ -38,10 +38,23 @@ ENDPOINTS: dict[str, str] = {
     "/api/v1/<path>": "307 to /api/v2/<path>: an API that moved, keeping method and body",
     "/api/v2/users, /api/v2/users/<id>": "a tiny in-memory users API (GET, POST, PUT, PATCH,"
                                          " DELETE)",
+    "/page": "a blank page, for running fetch() in a browser on the lab's origin",
+    "/form/<code>": "an HTML form that POSTs to /redirect/<code>, for a real browser",
     "/": "this index",
 }
 
-_NOT_JOURNALED = ("/journal",)
+_NOT_JOURNALED = ("/journal", "/favicon.ico")
+"""Reading the journal, and the icon a browser asks for by itself, are not experiment hops."""
+
+
+FORM_FIELDS = {"lesson": "redirects", "answer": "42"}
+"""What the lab's HTML form sends: a classic form body, urlencoded."""
+
+
+def _html(title: str, body: str) -> str:
+    # The empty icon keeps a browser from asking for /favicon.ico in mid-experiment.
+    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>'
+            f'<link rel="icon" href="data:,"></head><body><h1>{title}</h1>{body}</body></html>')
 
 
 def _body_text(body: bytes) -> str:
@@ -119,6 +132,26 @@ def create_app(journal: Journal) -> Flask:
             "body": {"length": len(body), "text": _body_text(body)},
         })
 
+    @app.route("/favicon.ico", methods=("GET",))
+    def favicon() -> Response:
+        return Response(status=204, headers={"Cache-Control": "max-age=86400"})
+
+    @app.route("/page", methods=("GET",))
+    def page() -> Response:
+        return Response(_html("Redirect Lab page", "<p>The lab runs fetch() from here.</p>"),
+                        mimetype="text/html")
+
+    @app.route("/form/<code>", methods=("GET",))
+    def form(code: str) -> Response:
+        if not code.isdigit() or int(code) not in CODES:
+            return json_error(404, f"/form/{code} is not a redirect the lab serves",
+                              codes=list(CODES))
+        fields = "".join(f'<input name="{name}" value="{value}">'
+                         for name, value in FORM_FIELDS.items())
+        body = (f'<form method="post" action="/redirect/{code}">{fields}'
+                f'<button type="submit">Send the form through a {code}</button></form>')
+        return Response(_html(f"Form POST through {code}", body), mimetype="text/html")
+
     @app.route("/journal", methods=("GET",))
     def journal_view() -> Response:
         since = request.args.get("since", "0")
@@ -134,11 +167,7 @@ def create_app(journal: Journal) -> Flask:
     def index() -> Response:
         rows = "".join(f"<li><code>{escape(path)}</code>: {escape(what)}</li>"
                        for path, what in ENDPOINTS.items())
-        html = (
-            "<!doctype html><title>Redirect Lab server</title>"
-            "<h1>Redirect Lab server</h1>"
-            f"<p>Endpoints:</p><ul>{rows}</ul>"
-        )
-        return Response(html, mimetype="text/html")
+        return Response(_html("Redirect Lab server", f"<p>Endpoints:</p><ul>{rows}</ul>"),
+                        mimetype="text/html")
 
     return app

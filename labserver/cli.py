@@ -8,7 +8,7 @@ import threading
 
 import pandas as pd
 
-from .clients import CLIENTS, make_client
+from .clients import CLIENTS, ClientUnavailable, make_client
 from .experiments import run_matrix
 from .server import LabServer
 
@@ -27,7 +27,10 @@ def to_markdown(frame: pd.DataFrame) -> str:
 
 
 def matrix_table(client_name: str) -> pd.DataFrame:
-    """Run the 35 experiments for one client on a fresh server; yes/no for booleans."""
+    """Run the 35 experiments for one client on a fresh server; yes/no for booleans.
+
+    Raises ClientUnavailable when the client's program (curl, a browser) is missing.
+    """
     with LabServer() as server, make_client(client_name) as client:
         frame = run_matrix(server, client)
     frame = frame[MATRIX_COLUMNS].copy()
@@ -66,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000,
                        help="port on 127.0.0.1 (default 8000; 0 lets the OS pick)")
     matrix = commands.add_parser("matrix", help="run every code × method, print the table")
-    matrix.add_argument("--client", choices=sorted(CLIENTS), default="httpx")
+    matrix.add_argument("--client", choices=list(CLIENTS), default="httpx")
     matrix.add_argument("--format", choices=("csv", "markdown"), default="csv")
     return parser
 
@@ -75,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args.port)
-    table = matrix_table(args.client)
+    try:
+        table = matrix_table(args.client)
+    except ClientUnavailable as missing:
+        print(f"labserver: cannot run {args.client}: {missing}", file=sys.stderr)
+        return 1
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False))
     else:

@@ -65,23 +65,46 @@ def cell_label(row: pd.Series) -> str:
     return row["error"] or row["outcome"]
 
 
-def matrix(frame: pd.DataFrame, value: str = "final_method") -> pd.DataFrame:
-    """Pivot a tidy experiment frame: methods down, codes across.
+def body_label(row: pd.Series) -> str:
+    """:func:`cell_label`, plus what became of the body for requests that carried one."""
+    label = cell_label(row)
+    if not (row["final_method"] and row["body_sent"]):
+        return label
+    return f"{label} + body" if row["body_arrived"] else f"{label}, body lost"
 
-    With the default ``value`` a cell shows the method that reached the target, or
-    "refused" / the error's name when nothing did.
+
+def _grid(data: pd.DataFrame, values: str) -> pd.DataFrame:
+    """Pivot to methods down and codes across, in teaching order.
+
+    With more than one client, rows are (client, method), clients in the order they
+    were run, so one table compares them all.
     """
-    data = frame.copy()
-    if value == "final_method":
-        data["cell"] = data.apply(cell_label, axis=1)
-        value = "cell"
-    table = data.pivot(index="method", columns="code", values=value)
-    methods = [m for m in METHODS if m in table.index]
+    clients = list(dict.fromkeys(data["client"])) if "client" in data else []
+    index = ["client", "method"] if len(clients) > 1 else "method"
+    table = data.pivot(index=index, columns="code", values=values)
     codes = [c for c in CODES if c in table.columns]
-    table = table.loc[methods, codes]
+    if len(clients) > 1:
+        rows = [(c, m) for c in clients for m in METHODS if (c, m) in table.index]
+        table = table.loc[rows, codes]
+        table.index.names = ["client", "method sent ↓"]
+    else:
+        table = table.loc[[m for m in METHODS if m in table.index], codes]
+        table.index.name = "method sent ↓"
     table.columns.name = "code →"
-    table.index.name = "method sent ↓"
     return table
+
+
+def matrix(frame: pd.DataFrame, value: str = "final_method") -> pd.DataFrame:
+    """Pivot a tidy experiment frame: methods down (per client), codes across.
+
+    With ``value="final_method"`` (the default) a cell shows the method that reached
+    the target, or "refused" / the error's name when nothing did; ``value="body"`` adds
+    whether the body arrived. Any other column name shows that column.
+    """
+    labels = {"final_method": cell_label, "body": body_label}
+    if value in labels:
+        return _grid(frame.assign(cell=frame.apply(labels[value], axis=1)), "cell")
+    return _grid(frame, value)
 
 
 class StyledTable:
@@ -118,7 +141,8 @@ class StyledTable:
 
 
 def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
-    """The method × code matrix coloured by RFC 9110 verdict; ``≠Fetch`` marks a browser difference.
+    """The method × code matrix coloured by RFC 9110 verdict; ``≠Fetch`` marks a browser
+    difference.
 
     White: as RFC 9110 says. Amber: a change RFC 9110 allows. Red: a change RFC 9110
     does not allow. Grey: the client did not follow. A trailing ``≠Fetch`` says the
@@ -127,14 +151,9 @@ def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
     verdicts = compare(frame)
     labels = frame.apply(cell_label, axis=1)
     marked = [f"{label} ≠Fetch" if not same else label
-              for label, same in zip(labels, verdicts["matches_fetch"])]
+              for label, same in zip(labels, verdicts["matches_fetch"], strict=True)]
     data = verdicts.assign(cell=marked, css=verdicts["rfc_verdict"].map(VERDICT_COLOURS))
-    table = data.pivot(index="method", columns="code", values="cell")
-    styles = data.pivot(index="method", columns="code", values="css")
-    order = ([m for m in METHODS if m in table.index], [c for c in CODES if c in table.columns])
-    table, styles = table.loc[order], styles.loc[order]
-    for t in (table, styles):
-        t.columns.name, t.index.name = "code →", "method sent ↓"
+    table, styles = _grid(data, "cell"), _grid(data, "css")
     legend = {**VERDICT_COLOURS, AS_SPECIFIED: "background-color: #ffffff",
               "≠Fetch: a browser would differ": ""}
     return StyledTable(table, styles, legend, caption)

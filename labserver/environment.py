@@ -1,12 +1,16 @@
-"""Is this machine ready for the lessons? One table a learner can read at a glance."""
+"""Is this machine ready for the lessons, and which client versions do they measure?"""
 
 from __future__ import annotations
 
+import platform
+import shutil
+import subprocess
 from importlib.metadata import PackageNotFoundError, version
 
 import httpx
 import pandas as pd
 
+from .browser import ChromiumClient, MissingBrowser
 from .server import LabServer
 
 LESSON_PACKAGES = ("jupyterlab", "httpx", "flask", "werkzeug", "pandas", "nbval")
@@ -29,3 +33,29 @@ def check_environment(server: LabServer) -> pd.DataFrame:
         rows.append({"check": "lab server on loopback", "result": type(exc).__name__,
                      "ok": False})
     return pd.DataFrame(rows).set_index("check")
+
+
+def _curl_version() -> str:
+    if shutil.which("curl") is None:
+        return "not installed"
+    first = subprocess.run(["curl", "--version"], capture_output=True, text=True).stdout
+    return first.split()[1] if first else "unknown"
+
+
+def client_versions(browser: ChromiumClient | MissingBrowser | None = None) -> pd.DataFrame:
+    """The version of every client a lesson measures.
+
+    Redirect rules change between versions (urllib keeps HEAD on a redirect only since
+    CPython gh-99730, in Python 3.13), so a lesson's table says which versions it shows.
+    """
+    browser_version = ("not started" if browser is None
+                       else "not installed" if isinstance(browser, MissingBrowser)
+                       else browser.version)
+    rows = {
+        "httpx": version("httpx"),
+        "requests": version("requests"),
+        "urllib (Python)": platform.python_version(),
+        "curl": _curl_version(),
+        "chromium": browser_version,
+    }
+    return pd.Series(rows, name="version").rename_axis("client").to_frame()

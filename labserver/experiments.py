@@ -7,14 +7,25 @@ same observer.
 
 from __future__ import annotations
 
-import hashlib
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pandas as pd
+import requests
 
 from .app import CODES, DEFAULT_TARGET, METHODS
-from .clients import Client
+from .clients import (
+    CLIENTS,
+    TIMEOUT_SECONDS,
+    Client,
+    ClientUnavailable,
+    CurlClient,
+    Outcome,
+    make_client,
+)
 from .journal import Entry
 from .server import LabServer
 
@@ -26,8 +37,6 @@ BODY_HEADERS = {"Content-Type": "application/json"}
 BODY_METHODS: tuple[str, ...] = ("POST", "PUT", "PATCH")
 """Methods sent with a body: those whose content has defined meaning (RFC 9110 §9.3).
 GET, HEAD, DELETE and OPTIONS go without one, as clients normally send them."""
-
-_BODY_DIGEST = hashlib.sha256(BODY).hexdigest()
 
 COLUMNS = ["client", "code", "method", "body_sent", "hops", "hop_count", "final_method",
            "final_status", "body_arrived", "content_type_arrived", "outcome", "error"]
@@ -62,40 +71,129 @@ def _reached_target(hops: list[Entry], target: str) -> Entry | None:
     return next((h for h in hops[1:] if h.path == target_path), None)
 
 
-def run_experiment(server: LabServer, client: Client, experiment: Experiment) -> dict[str, Any]:
-    """Send the experiment's request through ``client``; return its row of the tidy table."""
-    body = experiment.body
-    headers = BODY_HEADERS if body is not None else None
-    with server.journal.watch() as hops:
-        result = client.send(experiment.method, server.url + experiment.path,
-                             body=body, headers=headers)
+def experiment_row(client_name: str, experiment: Experiment, hops: list[Entry],
+                   result: Outcome) -> dict[str, Any]:
+    """One row of the tidy table, judged from the journal's ``hops``.
+
+    The body "arrived" when the request that reached the target carried exactly the
+    bytes the first hop carried: the server compares what it saw, not what was meant.
+    """
     final = _reached_target(hops, experiment.target)
+    first = hops[0] if hops else None
     if result.error is not None:
         outcome = "error"
     elif final is not None:
         outcome = "followed"
     else:
         outcome = "refused"
+    body_sent = experiment.body is not None
     return {
-        "client": client.name,
+        "client": client_name,
         "code": experiment.code,
         "method": experiment.method,
-        "body_sent": body is not None,
+        "body_sent": body_sent,
         "hops": describe_hops(hops),
         "hop_count": len(hops),
         "final_method": final.method if final else "",
         "final_status": result.status,
-        "body_arrived": bool(final and body is not None and final.body_sha256 == _BODY_DIGEST),
+        "body_arrived": bool(body_sent and final and first and first.body_length
+                             and final.body_sha256 == first.body_sha256),
         "content_type_arrived": bool(final and final.content_type),
         "outcome": outcome,
         "error": result.error or "",
     }
 
 
+def run_experiment(server: LabServer, client: Client, experiment: Experiment) -> dict[str, Any]:
+    """Send the experiment's request through ``client``; return its row of the tidy table."""
+    body = experiment.body
+    headers = BODY_HEADERS if body is not None else None
+    client.prepare(server.url)
+    with server.journal.watch() as hops:
+        result = client.send(experiment.method, server.url + experiment.path,
+                             body=body, headers=headers)
+    return experiment_row(client.name, experiment, hops, result)
+
+
+def tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of :func:`experiment_row` as the lessons' tidy frame."""
+    return pd.DataFrame(rows, columns=COLUMNS).astype({"final_status": "Int64"})
+
+
 def run_matrix(server: LabServer, client: Client, *, codes: tuple[int, ...] = CODES,
                methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
     """Every code × every method through ``client``: one tidy row per experiment."""
-    rows = [run_experiment(server, client, Experiment(code, method))
-            for code in codes for method in methods]
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.astype({"final_status": "Int64"})
+    return tidy([run_experiment(server, client, Experiment(code, method))
+                 for code in codes for method in methods])
+
+
+def run_clients(server: LabServer, names: tuple[str, ...] | None = None,
+                clients: dict[str, Client] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The 35 experiments for each client named, in one tidy frame.
+
+    ``clients`` supplies adapters already started (a browser, say, started once per
+    lesson); the others are made and closed here. A client whose program is missing is
+    left out and returned in the second value with the reason, never silently dropped.
+    """
+    clients = clients or {}
+    frames, skipped = [], {}
+    for name in names or tuple(CLIENTS):
+        if name in clients:
+            frames.append(run_matrix(server, clients[name]))
+            continue
+        try:
+            client = make_client(name)
+        except ClientUnavailable as missing:
+            skipped[name] = str(missing)
+            continue
+        with client:
+            frames.append(run_matrix(server, client))
+    frame = pd.concat(frames, ignore_index=True) if frames else tidy([])
+    return frame, skipped
+
+
+def _requests_session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # no environment proxies: the lab stays on loopback
+    return session
+
+
+def _default_calls(url: str) -> dict[str, Callable[[], object]]:
+    """One first request per client, spelled as its documentation shows it."""
+    def httpx_client_get() -> None:
+        with httpx.Client(trust_env=False) as client:
+            client.get(url)
+
+    def requests_call(method: str, **kwargs: Any) -> Callable[[], None]:
+        def call() -> None:
+            with _requests_session() as session:
+                getattr(session, method)(url, timeout=TIMEOUT_SECONDS, **kwargs)
+        return call
+
+    def urlopen() -> None:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(url, timeout=TIMEOUT_SECONDS) as response:
+            response.read()
+
+    calls: dict[str, Callable[[], object]] = {
+        "httpx.get(url)": lambda: httpx.get(url, trust_env=False),
+        "httpx.Client().get(url)": httpx_client_get,
+        "requests.get(url)": requests_call("get"),
+        "requests.post(url, data=...)": requests_call("post", data=BODY),
+        "requests.head(url)": requests_call("head"),
+        "urllib.request.urlopen(url)": urlopen,
+    }
+    if CurlClient.unavailable_reason() is None:
+        calls["curl URL"] = lambda: CurlClient("curl without -L").send("GET", url)
+    return calls
+
+
+def follows_by_default(server: LabServer) -> pd.DataFrame:
+    """Does each client follow a 302 when you ask for nothing? Seen from the journal."""
+    rows = []
+    for call, action in _default_calls(server.url + "/redirect/302").items():
+        with server.journal.watch() as hops:
+            action()
+        rows.append({"call": call, "follows": _reached_target(hops, DEFAULT_TARGET) is not None,
+                     "hops": describe_hops(hops)})
+    return pd.DataFrame(rows).set_index("call")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .app import CODES, METHODS
+from .clients import rule_of
 
 RFC_SECTIONS = {301: "§15.4.2", 302: "§15.4.3", 303: "§15.4.4", 307: "§15.4.8", 308: "§15.4.9"}
 FETCH_SECTION = "Fetch §4.4 HTTP-redirect fetch"
@@ -123,7 +124,9 @@ def compare(observed: pd.DataFrame) -> pd.DataFrame:
 
 
 def differences(observed: pd.DataFrame) -> pd.DataFrame:
-    """Only the rows of :func:`compare` where the client departs from RFC 9110 or Fetch."""
+    """Only the rows of :func:`compare` where the client departs from RFC 9110 or Fetch,
+    each with ``why``: the client's own rule, cited from its docs or source."""
     table = compare(observed)
     differs = (table["rfc_verdict"] != AS_SPECIFIED) | ~table["matches_fetch"]
-    return table[differs].reset_index(drop=True)
+    table = table[differs].reset_index(drop=True)
+    return table.assign(why=table["client"].map(rule_of))

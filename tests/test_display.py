@@ -53,3 +53,14 @@ def test_styled_table_text_repr_has_no_address():
     table = pd.DataFrame({"a": [1]})
     styled = StyledTable(table, table.map(lambda _: ""), {"key": ""}, "cap")
     assert "0x" not in repr(styled) and repr(styled).startswith("cap")
+
+
+def test_body_matrix_says_whether_the_body_arrived():
+    frame = pd.DataFrame([
+        {"client": "c", "code": 302, "method": "PUT", "final_method": "PUT", "body_sent": True,
+         "body_arrived": False, "error": "", "outcome": "followed"},
+        {"client": "c", "code": 307, "method": "PUT", "final_method": "PUT", "body_sent": True,
+         "body_arrived": True, "error": "", "outcome": "followed"},
+    ])
+    table = matrix(frame, value="body")
+    assert table.loc["PUT", 302] == "PUT, body lost" and table.loc["PUT", 307] == "PUT + body"

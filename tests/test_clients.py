@@ -1,0 +1,196 @@
+"""Each client adapter against the lab server: what it follows, what it refuses, its errors."""
+
+import socket
+
+import pytest
+
+from labserver import (
+    CLIENTS,
+    ChromiumClient,
+    ClientUnavailable,
+    CurlClient,
+    Experiment,
+    HttpxAsyncClient,
+    HttpxClient,
+    RequestsClient,
+    UrllibClient,
+    make_client,
+    run_experiment,
+)
+from labserver.browser import run_form_posts
+from labserver.clients import curl_command
+
+needs_curl = pytest.mark.skipif(CurlClient.unavailable_reason() is not None,
+                                reason=str(CurlClient.unavailable_reason()))
+needs_browser = pytest.mark.skipif(ChromiumClient.unavailable_reason() is not None,
+                                   reason=str(ChromiumClient.unavailable_reason()))
+
+PYTHON_CLIENTS = [HttpxClient, HttpxAsyncClient, RequestsClient, UrllibClient]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if ChromiumClient.unavailable_reason() is not None:
+        pytest.skip(ChromiumClient.unavailable_reason())
+    with ChromiumClient() as running:
+        yield running
+
+
+@pytest.fixture
+def closed_port_url():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/redirect/307"
+
+
+def _run(server, client, code, method):
+    return run_experiment(server, client, Experiment(code, method))
+
+
+@pytest.mark.parametrize("adapter", PYTHON_CLIENTS, ids=lambda a: a.name)
+def test_every_python_client_follows_a_get_through_a_302(server, adapter):
+    with adapter() as client:
+        row = _run(server, client, 302, "GET")
+    assert row["outcome"] == "followed" and row["final_method"] == "GET"
+
+
+@pytest.mark.parametrize("adapter", [HttpxClient, HttpxAsyncClient, RequestsClient],
+                         ids=lambda a: a.name)
+def test_307_keeps_the_body_of_a_put(server, adapter):
+    with adapter() as client:
+        row = _run(server, client, 307, "PUT")
+    assert row["final_method"] == "PUT" and row["body_arrived"]
+
+
+@pytest.mark.parametrize("adapter", PYTHON_CLIENTS, ids=lambda a: a.name)
+def test_a_refused_connection_is_reported_as_an_error_by_name(adapter, closed_port_url):
+    with adapter() as client:
+        outcome = client.send("GET", closed_port_url)
+    assert outcome.status is None and outcome.error
+
+
+def test_requests_removes_content_type_when_a_post_becomes_a_get(server):
+    with RequestsClient() as client:
+        row = _run(server, client, 303, "POST")
+    assert row["final_method"] == "GET" and not row["content_type_arrived"]
+
+
+def test_httpx_keeps_content_type_when_a_post_becomes_a_get(server):
+    with HttpxClient() as client:
+        row = _run(server, client, 303, "POST")
+    assert row["final_method"] == "GET" and row["content_type_arrived"]
+
+
+def test_urllib_refuses_a_post_through_a_307(server):
+    with UrllibClient() as client:
+        row = _run(server, client, 307, "POST")
+    assert row["outcome"] == "refused" and row["final_status"] == 307 and row["hop_count"] == 1
+
+
+def test_urllib_refuses_a_put_through_a_302(server):
+    with UrllibClient() as client:
+        assert _run(server, client, 302, "PUT")["outcome"] == "refused"
+
+
+def test_httpx_async_works_while_an_event_loop_runs_in_this_thread(server):
+    import asyncio
+
+    async def inside_a_loop():
+        with HttpxAsyncClient() as client:
+            return _run(server, client, 308, "POST")
+
+    assert asyncio.run(inside_a_loop())["final_method"] == "POST"
+
+
+def test_make_client_names_the_valid_clients():
+    with pytest.raises(ValueError, match="httpx, httpx-async, requests, urllib, curl, chromium"):
+        make_client("netscape")
+    assert list(CLIENTS) == ["httpx", "httpx-async", "requests", "urllib", "curl", "chromium"]
+
+
+def test_curl_is_typed_as_a_person_types_it():
+    post = curl_command("curl", "POST", "URL", b"{}", {"Content-Type": "application/json"})
+    assert "--data-binary" in post and "--request" not in post and "--location" in post
+    assert curl_command("curl", "HEAD", "URL", None, None)[-2:] == ["--head", "URL"]
+    assert curl_command("curl", "PUT", "URL", b"{}", None)[-3:] == ["--request", "PUT", "URL"]
+    upload = curl_command("curl -T", "PUT", "URL", b"{}", None, "b.json")
+    assert upload[-3:] == ["--upload-file", "b.json", "URL"]
+    assert "--location" not in curl_command("curl without -L", "GET", "URL", None, None)
+
+
+def test_unknown_curl_variant_lists_the_variants():
+    with pytest.raises(ValueError, match="curl --post30x"):
+        CurlClient("curl --post999")
+
+
+@needs_curl
+def test_curl_turns_a_302_post_into_a_get(server):
+    with CurlClient() as client:
+        assert _run(server, client, 302, "POST")["final_method"] == "GET"
+
+
+@needs_curl
+def test_curl_post30x_keeps_a_302_post(server):
+    with CurlClient("curl --post30x") as client:
+        row = _run(server, client, 302, "POST")
+    assert row["final_method"] == "POST" and row["body_arrived"]
+
+
+@needs_curl
+def test_curl_with_x_keeps_its_method_even_after_a_303(server):
+    with CurlClient() as client:
+        assert _run(server, client, 303, "PUT")["final_method"] == "PUT"
+
+
+@needs_curl
+def test_curl_upload_keeps_a_307_put_body(server):
+    with CurlClient("curl -T") as client:
+        row = _run(server, client, 307, "PUT")
+    assert row["final_method"] == "PUT" and row["body_arrived"]
+
+
+@needs_curl
+def test_curl_without_location_does_not_follow(server):
+    with CurlClient("curl without -L") as client:
+        row = _run(server, client, 307, "GET")
+    assert row["outcome"] == "refused" and row["final_status"] == 307
+
+
+@needs_curl
+def test_curl_reports_a_refused_connection_by_exit_code(closed_port_url):
+    with CurlClient() as client:
+        outcome = client.send("GET", closed_port_url)
+    assert outcome.error == "curl exit 7"
+
+
+def test_a_missing_program_is_a_clear_unavailable_error(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(ClientUnavailable, match="curl is not installed"):
+        CurlClient()
+
+
+@needs_browser
+def test_browser_fetch_keeps_a_302_put_as_fetch_says(server, browser):
+    row = _run(server, browser, 302, "PUT")
+    assert row["final_method"] == "PUT" and row["body_arrived"]
+
+
+@needs_browser
+def test_browser_fetch_turns_a_302_post_into_a_get_without_content_type(server, browser):
+    row = _run(server, browser, 302, "POST")
+    assert row["final_method"] == "GET" and not row["content_type_arrived"]
+
+
+@needs_browser
+def test_browser_fetch_reports_a_network_error_by_name(server, browser, closed_port_url):
+    browser.prepare(server.url)
+    outcome = browser.send("GET", closed_port_url)
+    assert outcome.status is None and outcome.error == "TypeError"
+
+
+@needs_browser
+def test_browser_form_post_through_303_arrives_as_get_and_307_as_post(server, browser):
+    rows = run_form_posts(server, browser, codes=(303, 307)).set_index("code")
+    assert rows.loc[303, "final_method"] == "GET"
+    assert rows.loc[307, "final_method"] == "POST" and rows.loc[307, "body_arrived"]
