@@ -41,7 +41,7 @@ from .experiments import (
 from .journal import Entry, Journal
 from .server import LabServer, start, stop
 from .spec import Expectation, compare, differences, expect, expectations
-from .targets import UnsafeTarget, safe_local_target
+from .targets import UnsafeTarget, safe_target
 
 __all__ = [
     "BODY",
@@ -91,7 +91,7 @@ __all__ = [
     "run_experiment",
     "run_form_posts",
     "run_matrix",
-    "safe_local_target",
+    "safe_target",
     "stable_headers",
     "start",
     "stop",

@@ -7,15 +7,17 @@ make in a URL gets a JSON answer that says what would have been valid.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from html import escape
 
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .journal import Journal
+from .oddities import MAX_CHAIN, oddities_blueprint
 from .patterns import api_move_blueprint
 from .responses import json_error, redirect_to
-from .targets import UnsafeTarget, safe_local_target
+from .targets import UnsafeTarget, safe_target
 
 CODES: tuple[int, ...] = (301, 302, 303, 307, 308)
 """The redirect codes the lab serves, in the order the lessons teach them."""
@@ -38,6 +40,11 @@ ENDPOINTS: dict[str, str] = {
     "/api/v1/<path>": "307 to /api/v2/<path>: an API that moved, keeping method and body",
     "/api/v2/users, /api/v2/users/<id>": "a tiny in-memory users API (GET, POST, PUT, PATCH,"
                                          " DELETE)",
+    "/chain/<n>?code=302": f"a chain of n redirects (1 to {MAX_CHAIN}) ending at /echo",
+    "/loop?code=302": "a redirect to itself, for ever",
+    "/no-location/<code>": "a 3xx with no Location header",
+    "/two-locations": "a 302 with two Location headers",
+    "/open-redirect?next=<URL>": "DELIBERATELY VULNERABLE: a 302 to any URL, unchecked",
     "/page": "a blank page, for running fetch() in a browser on the lab's origin",
     "/form/<code>": "an HTML form that POSTs to /redirect/<code>, for a real browser",
     "/": "this index",
@@ -61,13 +68,18 @@ def _body_text(body: bytes) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def create_app(journal: Journal) -> Flask:
-    """Build the app around ``journal``, which records every request it answers."""
+def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask:
+    """Build the app around ``journal``, which records every request it answers.
+
+    ``allowed_origins`` (see :func:`labserver.targets.origin_of`) are the other origins
+    ``?to=`` may name, such as a second lab server; the caller may add to it later.
+    """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # keep fields in the order they are documented
 
     app.register_blueprint(api_move_blueprint())
+    app.register_blueprint(oddities_blueprint())
 
     @app.before_request
     def read_body() -> None:
@@ -92,6 +104,13 @@ def create_app(journal: Journal) -> Flask:
             )
         return response
 
+    @app.after_request
+    def allow_any_origin(response: Response) -> Response:
+        # A browser's fetch() may read the lab's answers from any lab origin, so a
+        # cross-origin experiment ends in what arrived, not in a CORS error.
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(exc: RequestEntityTooLarge) -> Response:
         return json_error(413, "the request body is too large", limit_bytes=MAX_BODY_BYTES)
@@ -105,20 +124,21 @@ def create_app(journal: Journal) -> Flask:
         return json_error(405, f"{request.method} is not served here", methods=list(METHODS))
 
     @app.errorhandler(HTTPException)
-    def other_httpjson_error(exc: HTTPException) -> Response:
+    def other_http_error(exc: HTTPException) -> Response:
         return json_error(exc.code or 400, exc.description or exc.name)
 
     @app.route("/redirect/<code>", methods=METHODS, provide_automatic_options=False)
     def redirect(code: str) -> Response:
         if not code.isdigit() or int(code) not in CODES:
             return json_error(404, f"/redirect/{code} is not a redirect the lab serves",
-                          codes=list(CODES))
+                              codes=list(CODES))
         target = request.args.get("to", DEFAULT_TARGET)
         try:
-            location = safe_local_target(target)
+            location = safe_target(target, allowed_origins)
         except UnsafeTarget as refusal:
             return json_error(400, f"refused to redirect to {target!r}: {refusal}",
-                          allowed="a local path such as /echo or /echo?x=1")
+                              allowed="a local path such as /echo or /echo?x=1, or a URL of "
+                                      f"an allowed origin ({', '.join(allowed_origins) or 'none'})")
         return redirect_to(int(code), location)
 
     @app.route("/echo", methods=METHODS, provide_automatic_options=False)
@@ -157,7 +177,7 @@ def create_app(journal: Journal) -> Flask:
         since = request.args.get("since", "0")
         if not since.isdigit():
             return json_error(400, "since must be a whole number, the seq of an entry",
-                          example="/journal?since=0")
+                              example="/journal?since=0")
         return jsonify({
             "last_seq": journal.mark(),
             "entries": [e.as_dict() for e in journal.since(int(since))],

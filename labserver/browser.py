@@ -23,6 +23,7 @@ import pandas as pd
 from .clients import TIMEOUT_SECONDS, Client, ClientUnavailable, Outcome
 from .experiments import Experiment, experiment_row, tidy
 from .server import LabServer
+from .tls import LabCertificates
 
 T = TypeVar("T")
 
@@ -82,13 +83,16 @@ class ChromiumClient(Client):
         "Content-Location) are removed. 307 and 308 keep method, body and headers."
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: LabCertificates | None = None) -> None:
         reason = self.unavailable_reason()
         if reason:
             raise ClientUnavailable(reason)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium")
         self._origin: str | None = None
         self._closed = False
+        # Trust exactly the lab server's key, in this browser process only.
+        self._args = _LAUNCH_ARGS + (
+            [f"--ignore-certificate-errors-spki-list={tls.server_spki_sha256}"] if tls else [])
         try:
             self._call(self._launch)
         except Exception:
@@ -115,7 +119,7 @@ class ChromiumClient(Client):
 
         self._playwright = sync_playwright().start()
         self._browser = self._playwright.chromium.launch(
-            executable_path=find_browser(), headless=True, args=_LAUNCH_ARGS)
+            executable_path=find_browser(), headless=True, args=self._args)
         self._page = self._browser.new_page()
         self._page.set_default_timeout(TIMEOUT_SECONDS * 1000)
 
@@ -192,10 +196,10 @@ class MissingBrowser:
         return f"<no browser: {self.reason}>"
 
 
-def open_browser() -> ChromiumClient | MissingBrowser:
+def open_browser(*, tls: LabCertificates | None = None) -> ChromiumClient | MissingBrowser:
     """Start the lesson's browser once; without one, a stand-in whose cells say why."""
     reason = ChromiumClient.unavailable_reason()
-    return MissingBrowser(reason) if reason else ChromiumClient()
+    return MissingBrowser(reason) if reason else ChromiumClient(tls=tls)
 
 
 FORM_CODES: tuple[int, ...] = (302, 303, 307, 308)

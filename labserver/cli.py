@@ -9,12 +9,13 @@ import threading
 import pandas as pd
 
 from .clients import CLIENTS, ClientUnavailable, make_client
-from .experiments import run_matrix
+from .credentials import SCENARIOS, CredentialLab, run_scenario_matrix
 from .server import LabServer
 
-MATRIX_COLUMNS = ["client", "code", "method", "body_sent", "final_method", "body_arrived",
-                  "content_type_arrived", "outcome", "error", "hops"]
-_YES_NO_COLUMNS = ["body_sent", "body_arrived", "content_type_arrived"]
+MATRIX_COLUMNS = ["client", "scenario", "code", "method", "body_sent", "final_method",
+                  "body_arrived", "content_type_arrived", "authorization_arrived", "outcome",
+                  "error", "hops"]
+_YES_NO_COLUMNS = ["body_sent", "body_arrived", "content_type_arrived", "authorization_arrived"]
 
 
 def to_markdown(frame: pd.DataFrame) -> str:
@@ -26,13 +27,15 @@ def to_markdown(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def matrix_table(client_name: str) -> pd.DataFrame:
-    """Run the 35 experiments for one client on a fresh server; yes/no for booleans.
+def matrix_table(client_name: str, scenario: str = "same-origin") -> pd.DataFrame:
+    """Run the 35 experiments for one client on fresh servers; yes/no for booleans.
 
-    Raises ClientUnavailable when the client's program (curl, a browser) is missing.
+    Every request carries an Authorization header, and the redirect goes where
+    ``scenario`` says (see :data:`labserver.credentials.SCENARIOS`). Raises
+    ClientUnavailable when the client's program (curl, a browser) is missing.
     """
-    with LabServer() as server, make_client(client_name) as client:
-        frame = run_matrix(server, client)
+    with CredentialLab() as lab, make_client(client_name, tls=lab.certificates) as client:
+        frame = run_scenario_matrix(lab, client, scenario).assign(scenario=scenario)
     frame = frame[MATRIX_COLUMNS].copy()
     for column in _YES_NO_COLUMNS:
         frame[column] = frame[column].map({True: "yes", False: "no"})
@@ -71,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     matrix = commands.add_parser("matrix", help="run every code × method, print the table")
     matrix.add_argument("--client", choices=list(CLIENTS), default="httpx")
     matrix.add_argument("--format", choices=("csv", "markdown"), default="csv")
+    matrix.add_argument("--scenario", choices=list(SCENARIOS), default="same-origin",
+                        help="where each redirect points (default same-origin)")
     return parser
 
 
@@ -79,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(args.port)
     try:
-        table = matrix_table(args.client)
+        table = matrix_table(args.client, args.scenario)
     except ClientUnavailable as missing:
         print(f"labserver: cannot run {args.client}: {missing}", file=sys.stderr)
         return 1

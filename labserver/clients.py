@@ -29,6 +29,8 @@ from typing import Any, TypeVar
 import httpx
 import requests
 
+from .tls import LabCertificates
+
 TIMEOUT_SECONDS = 5.0
 """Generous for loopback; a client that hangs longer is reported as an error."""
 
@@ -115,9 +117,11 @@ class HttpxClient(Client):
     name = "httpx"
     rule = _HTTPX_RULE
 
-    def __init__(self, *, follow_redirects: bool = True) -> None:
+    def __init__(self, *, follow_redirects: bool = True,
+                 tls: LabCertificates | None = None) -> None:
         self._client = httpx.Client(follow_redirects=follow_redirects,
-                                    timeout=TIMEOUT_SECONDS, trust_env=False)
+                                    timeout=TIMEOUT_SECONDS, trust_env=False,
+                                    verify=tls.client_context() if tls else True)
 
     def send(self, method: str, url: str, *, body: bytes | None = None,
              headers: dict[str, str] | None = None) -> Outcome:
@@ -138,17 +142,18 @@ class HttpxAsyncClient(Client):
     name = "httpx-async"
     rule = "AsyncClient shares BaseClient with Client, so the rule is httpx's: " + _HTTPX_RULE
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: LabCertificates | None = None) -> None:
+        self._tls = tls
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="httpx-async-loop",
                                         daemon=True)
         self._thread.start()
         self._client = self._run(self._make_client())
 
-    @staticmethod
-    async def _make_client() -> httpx.AsyncClient:
+    async def _make_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(follow_redirects=True, timeout=TIMEOUT_SECONDS,
-                                 trust_env=False)
+                                 trust_env=False,
+                                 verify=self._tls.client_context() if self._tls else True)
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
@@ -178,9 +183,11 @@ class RequestsClient(Client):
         "and Transfer-Encoding after every redirect that is not a 307 or 308."
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: LabCertificates | None = None) -> None:
         self._session = requests.Session()
         self._session.trust_env = False
+        if tls:
+            self._session.verify = tls.ca_file
 
     def send(self, method: str, url: str, *, body: bytes | None = None,
              headers: dict[str, str] | None = None) -> Outcome:
@@ -211,9 +218,12 @@ class UrllibClient(Client):
         "gh-99730 (Python 3.13) the new request is always a GET, so HEAD becomes GET too."
     )
 
-    def __init__(self) -> None:
-        # The default handlers, minus environment proxies.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    def __init__(self, *, tls: LabCertificates | None = None) -> None:
+        # The default handlers, minus environment proxies (and trusting the lab CA if given).
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
+        if tls:
+            handlers.append(urllib.request.HTTPSHandler(context=tls.client_context()))
+        self._opener = urllib.request.build_opener(*handlers)
 
     def send(self, method: str, url: str, *, body: bytes | None = None,
              headers: dict[str, str] | None = None) -> Outcome:
@@ -240,14 +250,18 @@ CURL_VARIANTS: dict[str, str] = {
 
 
 def curl_command(variant: str, method: str, url: str, body: bytes | None,
-                 headers: dict[str, str] | None, upload: str = "body.json") -> list[str]:
+                 headers: dict[str, str] | None, upload: str = "body.json",
+                 ca_file: str | None = None) -> list[str]:
     """The curl command line a person would type for one request (no shell involved).
 
-    ``upload`` is the file that holds the body for the ``curl -T`` variant.
+    ``upload`` is the file that holds the body for the ``curl -T`` variant; ``ca_file``
+    the certificate authority to trust for https.
     """
     args = ["curl", "--silent", "--show-error", "--noproxy", "*",
             "--max-time", str(int(TIMEOUT_SECONDS)), "--output", os.devnull,
             "--write-out", "%{http_code}"]
+    if ca_file:
+        args += ["--cacert", ca_file]
     if variant != "curl without -L":
         args.append("--location")
     if variant == "curl --post30x":
@@ -284,7 +298,7 @@ class CurlClient(Client):
         "(Content-Type) are kept while the host stays the same."
     )
 
-    def __init__(self, variant: str = "curl") -> None:
+    def __init__(self, variant: str = "curl", *, tls: LabCertificates | None = None) -> None:
         if variant not in CURL_VARIANTS:
             raise ValueError(f"unknown curl variant {variant!r}; choose one of: "
                              f"{', '.join(CURL_VARIANTS)}")
@@ -293,6 +307,7 @@ class CurlClient(Client):
             raise ClientUnavailable(reason)
         self.name = variant
         self.variant = variant
+        self._ca_file = tls.ca_file if tls else None
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
@@ -306,7 +321,8 @@ class CurlClient(Client):
         with tempfile.TemporaryDirectory(prefix="labcurl") as folder:
             upload = Path(folder, "body.json")
             upload.write_bytes(body or b"")
-            command = curl_command(self.variant, method, url, body, headers, str(upload))
+            command = curl_command(self.variant, method, url, body, headers, str(upload),
+                                   self._ca_file)
             done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS * 2)
         if done.returncode != 0:
             message = done.stderr.decode(errors="replace").strip()
@@ -314,13 +330,13 @@ class CurlClient(Client):
         return Outcome(status=int(done.stdout or 0))
 
 
-def _chromium() -> Client:
+def _chromium(*, tls: LabCertificates | None = None) -> Client:
     from .browser import ChromiumClient  # Playwright is imported only when a browser is used
 
-    return ChromiumClient()
+    return ChromiumClient(tls=tls)
 
 
-CLIENTS: dict[str, Callable[[], Client]] = {
+CLIENTS: dict[str, Callable[..., Client]] = {
     "httpx": HttpxClient,
     "httpx-async": HttpxAsyncClient,
     "requests": RequestsClient,
@@ -331,18 +347,19 @@ CLIENTS: dict[str, Callable[[], Client]] = {
 """Adapters by the name the command line and the lessons use, in the lessons' order."""
 
 
-def make_client(name: str) -> Client:
+def make_client(name: str, *, tls: LabCertificates | None = None) -> Client:
     """The adapter called ``name`` (a client of :data:`CLIENTS` or a curl variant).
 
-    Raises ValueError listing the valid names, or ClientUnavailable saying what to install.
+    With ``tls`` it trusts the lab's run-time certificate authority. Raises ValueError
+    listing the valid names, or ClientUnavailable saying what to install.
     """
     if name in CURL_VARIANTS:
-        return CurlClient(name)
+        return CurlClient(name, tls=tls)
     try:
         factory = CLIENTS[name]
     except KeyError:
         raise ValueError(f"unknown client {name!r}; choose one of: {', '.join(CLIENTS)}") from None
-    return factory()
+    return factory(tls=tls)
 
 
 def rule_of(client_name: str) -> str:

@@ -8,7 +8,8 @@ same observer.
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,8 @@ BODY_METHODS: tuple[str, ...] = ("POST", "PUT", "PATCH")
 GET, HEAD, DELETE and OPTIONS go without one, as clients normally send them."""
 
 COLUMNS = ["client", "code", "method", "body_sent", "hops", "hop_count", "final_method",
-           "final_status", "body_arrived", "content_type_arrived", "outcome", "error"]
+           "final_status", "body_arrived", "content_type_arrived", "authorization_arrived",
+           "outcome", "error"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Experiment:
     code: int
     method: str
     target: str = DEFAULT_TARGET
+    headers: tuple[tuple[str, str], ...] = ()
+    """Request headers sent besides the body's, such as Authorization."""
 
     @property
     def body(self) -> bytes | None:
@@ -61,9 +65,18 @@ class Experiment:
         return f"/redirect/{self.code}?to={self.target}"
 
 
-def describe_hops(hops: list[Entry]) -> str:
-    """``POST /redirect/307 → 307 | POST /echo → 200``: the journal in one line."""
-    return " | ".join(f"{h.method} {h.target} → {h.status}" for h in hops)
+def describe_hops(hops: list[Entry], servers: tuple[LabServer, ...] = ()) -> str:
+    """``POST /redirect/307 → 307 | POST /echo → 200``: the journal in one line.
+
+    With ``servers``, each hop names the server it reached, and their URLs (which carry
+    the port the OS picked) are written as ``scheme://name``.
+    """
+    def show(hop: Entry) -> str:
+        text = f"{hop.method} {hop.target} → {hop.status}"
+        for server in servers:
+            text = text.replace(server.url, f"{server.scheme}://{server.name}")
+        return f"{hop.server}: {text}" if servers else text
+    return " | ".join(show(h) for h in hops)
 
 
 def _reached_target(hops: list[Entry], target: str) -> Entry | None:
@@ -72,7 +85,7 @@ def _reached_target(hops: list[Entry], target: str) -> Entry | None:
 
 
 def experiment_row(client_name: str, experiment: Experiment, hops: list[Entry],
-                   result: Outcome) -> dict[str, Any]:
+                   result: Outcome, servers: tuple[LabServer, ...] = ()) -> dict[str, Any]:
     """One row of the tidy table, judged from the journal's ``hops``.
 
     The body "arrived" when the request that reached the target carried exactly the
@@ -92,27 +105,50 @@ def experiment_row(client_name: str, experiment: Experiment, hops: list[Entry],
         "code": experiment.code,
         "method": experiment.method,
         "body_sent": body_sent,
-        "hops": describe_hops(hops),
+        "hops": describe_hops(hops, servers),
         "hop_count": len(hops),
         "final_method": final.method if final else "",
         "final_status": result.status,
         "body_arrived": bool(body_sent and final and first and first.body_length
                              and final.body_sha256 == first.body_sha256),
         "content_type_arrived": bool(final and final.content_type),
+        "authorization_arrived": bool(final and "Authorization" in final.headers),
         "outcome": outcome,
         "error": result.error or "",
     }
 
 
-def run_experiment(server: LabServer, client: Client, experiment: Experiment) -> dict[str, Any]:
-    """Send the experiment's request through ``client``; return its row of the tidy table."""
+@contextmanager
+def watch_all(servers: tuple[LabServer, ...]) -> Iterator[list[Entry]]:
+    """Like :meth:`Journal.watch`, across servers: their hops in server order."""
+    with ExitStack() as stack:
+        watched = [stack.enter_context(s.journal.watch()) for s in servers]
+        hops: list[Entry] = []
+        try:
+            yield hops
+        finally:
+            stack.close()
+            hops.extend(h for journal_hops in watched for h in journal_hops)
+
+
+def run_experiment(server: LabServer, client: Client, experiment: Experiment, *,
+                   to: LabServer | None = None) -> dict[str, Any]:
+    """Send the experiment's request through ``client``; return its row of the tidy table.
+
+    With ``to``, the redirect points at that other lab server (which ``server`` must
+    allow, see :meth:`LabServer.allow_redirects_to`) and both journals are read.
+    """
     body = experiment.body
-    headers = BODY_HEADERS if body is not None else None
+    headers = {**(BODY_HEADERS if body is not None else {}), **dict(experiment.headers)}
+    servers = (server,) if to is None or to is server else (server, to)
+    path = experiment.path if len(servers) == 1 else (
+        f"/redirect/{experiment.code}?to={to.url}{experiment.target}")  # type: ignore[union-attr]
     client.prepare(server.url)
-    with server.journal.watch() as hops:
-        result = client.send(experiment.method, server.url + experiment.path,
-                             body=body, headers=headers)
-    return experiment_row(client.name, experiment, hops, result)
+    with watch_all(servers) as hops:
+        result = client.send(experiment.method, server.url + path, body=body,
+                             headers=headers or None)
+    return experiment_row(client.name, experiment, hops, result,
+                          servers if len(servers) > 1 else ())
 
 
 def tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -121,9 +157,14 @@ def tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def run_matrix(server: LabServer, client: Client, *, codes: tuple[int, ...] = CODES,
-               methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
-    """Every code × every method through ``client``: one tidy row per experiment."""
-    return tidy([run_experiment(server, client, Experiment(code, method))
+               methods: tuple[str, ...] = METHODS, to: LabServer | None = None,
+               headers: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every code × every method through ``client``: one tidy row per experiment.
+
+    ``to`` sends each redirect to another lab server; ``headers`` go with every request.
+    """
+    extra = tuple((headers or {}).items())
+    return tidy([run_experiment(server, client, Experiment(code, method, headers=extra), to=to)
                  for code in codes for method in methods])
 
 

@@ -23,6 +23,8 @@ class Entry:
     """One request as the server saw it, and the answer it gave."""
 
     seq: int
+    server: str
+    """The name of the lab server that received it (lessons may run several)."""
     method: str
     path: str
     query: str
@@ -50,7 +52,8 @@ class Journal:
     threads finish at once.
     """
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, capacity: int = DEFAULT_CAPACITY, name: str = "lab") -> None:
+        self.name = name
         self._entries: deque[Entry] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._last_seq = 0
@@ -62,7 +65,7 @@ class Journal:
     def record(self, **fields: Any) -> Entry:
         with self._lock:
             self._last_seq += 1
-            entry = Entry(seq=self._last_seq, **fields)
+            entry = Entry(seq=self._last_seq, server=self.name, **fields)
             self._entries.append(entry)
         return entry
 

@@ -15,6 +15,8 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app
 from .journal import Journal
+from .targets import origin_of
+from .tls import LabCertificates
 
 LOOPBACK = "127.0.0.1"
 
@@ -26,9 +28,15 @@ _IDLE_CONNECTION_SECONDS = 5.0
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without the request log (it would land in cell output)."""
+    """Werkzeug's handler without the request log (it would land in cell output).
+
+    Errors the HTTP layer answers before Flask sees the request (a malformed request
+    line, more than 100 headers) are sent as JSON like every other lab error.
+    """
 
     timeout = _IDLE_CONNECTION_SECONDS
+    error_content_type = "application/json"
+    error_message_format = '{"error": %(code)d, "message": "%(message)s"}\n'
 
     def log(self, type: str, message: str, *args: object) -> None:
         pass
@@ -51,6 +59,7 @@ class LabServer:
     """
 
     def __init__(self, host: str = LOOPBACK, port: int = 0, *,
+                 tls: LabCertificates | None = None, name: str = "lab",
                  allow_non_loopback: bool = False) -> None:
         if not _is_loopback(host) and not allow_non_loopback:
             raise ValueError(
@@ -59,8 +68,13 @@ class LabServer:
             )
         self.host = host
         self.requested_port = port
-        self.journal = Journal()
-        self.app = create_app(self.journal)
+        self.tls = tls
+        self.scheme = "https" if tls else "http"
+        self.name = name
+        """How tables show this server when a lesson runs more than one."""
+        self.journal = Journal(name=name)
+        self.allowed_origins: set[str] = set()
+        self.app = create_app(self.journal, self.allowed_origins)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -78,15 +92,26 @@ class LabServer:
     @property
     def url(self) -> str:
         """The base URL, such as ``http://127.0.0.1:PORT`` (the OS picks PORT)."""
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        """``scheme://127.0.0.1:PORT``, as :func:`labserver.targets.origin_of` spells it."""
+        return origin_of(self.url)
+
+    def allow_redirects_to(self, *others: LabServer) -> None:
+        """Let ``?to=`` name the other servers' URLs too: they are trusted origins."""
+        self.allowed_origins.update(other.origin for other in others)
 
     def start(self) -> LabServer:
         """Start serving in a daemon thread; a no-op if already running."""
         with self._lock:
             if self.running:
                 return self
-            self._server = make_server(self.host, self.requested_port, self.app,
-                                       threaded=True, request_handler=_QuietHandler)
+            self._server = make_server(
+                self.host, self.requested_port, self.app, threaded=True,
+                request_handler=_QuietHandler,
+                ssl_context=self.tls.server_context() if self.tls else None)
             self._thread = threading.Thread(
                 target=self._server.serve_forever, kwargs={"poll_interval": _POLL_SECONDS},
                 name="labserver", daemon=True)
@@ -115,7 +140,7 @@ class LabServer:
     def __repr__(self) -> str:
         # No port here: a repr that shows up in a cell must be the same on every run.
         state = "running" if self.running else "stopped"
-        return f"<LabServer {state} on {self.host}>"
+        return f"<LabServer {self.name!r} {state} on {self.scheme}://{self.host}>"
 
 
 _default: LabServer | None = None

@@ -1,4 +1,4 @@
-"""Where the lab may send a client: local paths only.
+"""Where the lab may send a client: local paths, and origins it was told to trust.
 
 The lab server takes a redirect target from the learner (``?to=``). Accepting any
 string there would make it an *open redirect*, the bug that lets a phishing link
@@ -8,16 +8,29 @@ borrow a trusted host's name. This module is the one gate every target passes.
 from __future__ import annotations
 
 import unicodedata
-from urllib.parse import unquote, urlsplit
+from collections.abc import Collection
+from urllib.parse import SplitResult, unquote, urlsplit
 
 MAX_TARGET_LENGTH = 2048
 """Longer targets are refused: no lesson needs one, and it bounds the work per request."""
 
 _MAX_DECODE_ROUNDS = 5
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class UnsafeTarget(ValueError):
-    """A redirect target that could send the client off this server."""
+    """A redirect target that could send the client somewhere it was not meant to go."""
+
+
+def origin_of(url: str | SplitResult) -> str:
+    """``scheme://host:port`` in lower case, with the port spelled out (80 or 443 by default).
+
+    Two URLs are the same origin exactly when these strings are equal.
+    """
+    parts = urlsplit(url) if isinstance(url, str) else url
+    scheme = parts.scheme.lower()
+    port = parts.port or _DEFAULT_PORTS.get(scheme)
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 def _has_control_or_space(text: str) -> bool:
@@ -26,12 +39,17 @@ def _has_control_or_space(text: str) -> bool:
     )
 
 
-def _check_form(text: str) -> None:
-    """Refuse anything a browser or client could read as another host."""
+def _check_text(text: str) -> None:
+    """Characters that browsers strip or reinterpret before they parse a URL."""
     if _has_control_or_space(text):
         raise UnsafeTarget("whitespace and control characters are not allowed in a target")
     if "\\" in text:
         raise UnsafeTarget("backslashes are not allowed (browsers read '/\\host' as '//host')")
+
+
+def _check_local(text: str) -> None:
+    """Refuse anything a browser or client could read as another host."""
+    _check_text(text)
     if not text.startswith("/"):
         raise UnsafeTarget("a target must be a local path starting with '/'")
     if text.startswith("//"):
@@ -41,6 +59,23 @@ def _check_form(text: str) -> None:
         raise UnsafeTarget("a target may not name a scheme or a host")
 
 
+def _check_absolute(text: str, allowed_origins: Collection[str]) -> None:
+    """An absolute URL passes only if its origin is on the allow-list, without userinfo."""
+    _check_text(text)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.netloc:
+        raise UnsafeTarget("a target must be a local path starting with '/', or an http(s) "
+                           "URL of an allowed origin")
+    if "@" in parts.netloc:
+        raise UnsafeTarget("a target may not carry a user name or password ('user@host')")
+    try:
+        origin = origin_of(parts)
+    except ValueError:
+        raise UnsafeTarget("the target's port is not a number from 0 to 65535") from None
+    if origin not in allowed_origins:
+        raise UnsafeTarget(f"{origin} is not an allowed origin")
+
+
 def _path_part(text: str) -> str:
     """The part before any query or fragment: only it can change which host is meant."""
     for mark in "?#":
@@ -48,26 +83,30 @@ def _path_part(text: str) -> str:
     return text
 
 
-def safe_local_target(target: str) -> str:
-    """Return ``target`` unchanged if it is a path on this server, else raise UnsafeTarget.
+def safe_target(target: str, allowed_origins: Collection[str] = ()) -> str:
+    """Return ``target`` unchanged if it stays on this server or an allowed origin.
 
-    The check runs on the text as given and on every percent-decoding of its path,
-    because some clients and proxies decode again before they follow a Location
-    (``/%2F%2Fevil.example`` is ``//evil.example`` to them). A decoded query string
-    cannot change the host, so ``?q=a%20b`` stays allowed.
+    ``allowed_origins`` holds :func:`origin_of` strings. A local path is checked as
+    given and after every percent-decoding of its path, because some clients and
+    proxies decode again before they follow a Location (``/%2F%2Fevil.example`` is
+    ``//evil.example`` to them); a decoded query cannot change the host, so ``?q=a%20b``
+    stays allowed. Anything else raises :class:`UnsafeTarget` saying why.
     """
     if not target:
         raise UnsafeTarget("the target is empty")
     if len(target) > MAX_TARGET_LENGTH:
         raise UnsafeTarget(f"the target is longer than {MAX_TARGET_LENGTH} characters")
-    _check_form(target)
+    if not target.startswith("/") and allowed_origins:
+        _check_absolute(target, {o.lower() for o in allowed_origins})
+        return target
+    _check_local(target)
     seen = _path_part(target)
     for _ in range(_MAX_DECODE_ROUNDS):
         decoded = unquote(seen)
         if decoded == seen:
             return target
         try:
-            _check_form(decoded)
+            _check_local(decoded)
         except UnsafeTarget as refusal:
             raise UnsafeTarget(f"once percent-decoded, {refusal}") from None
         seen = decoded

@@ -25,7 +25,7 @@ def test_matrix_csv_prints_35_rows_with_the_documented_columns(capsys):
 def test_matrix_markdown_is_a_table(capsys):
     assert main(["matrix", "--format", "markdown"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("| client | code | method |") and len(lines) == 37
+    assert lines[0].startswith("| client | scenario | code | method |") and len(lines) == 37
 
 
 def test_unknown_client_is_a_clear_usage_error(capsys):
@@ -49,3 +49,18 @@ def test_serve_runs_as_a_module_and_prints_its_loopback_url():
             assert line.startswith("Redirect Lab server on http://127.0.0.1:")
         finally:
             process.terminate()
+
+
+def test_matrix_cross_origin_reports_whether_authorization_arrived(capsys):
+    assert main(["matrix", "--client", "urllib", "--scenario", "cross-origin"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 35 and {r["scenario"] for r in rows} == {"cross-origin"}
+    get_302 = next(r for r in rows if r["code"] == "302" and r["method"] == "GET")
+    assert get_302["authorization_arrived"] == "yes"
+    assert "127.0.0.1" not in get_302["hops"]
+
+
+def test_matrix_httpx_strips_authorization_on_a_downgrade(capsys):
+    assert main(["matrix", "--scenario", "https-downgrade"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["authorization_arrived"] for r in rows if r["outcome"] == "followed"} == {"no"}

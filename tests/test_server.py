@@ -47,7 +47,7 @@ def test_stop_twice_is_harmless():
 def test_repr_shows_no_port():
     with LabServer() as server:
         assert str(server.port) not in repr(server)
-        assert repr(server) == "<LabServer running on 127.0.0.1>"
+        assert repr(server) == "<LabServer 'lab' running on http://127.0.0.1>"
 
 
 def test_binds_loopback_only_unless_asked():

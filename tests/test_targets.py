@@ -2,7 +2,7 @@
 
 import pytest
 
-from labserver import UnsafeTarget, safe_local_target
+from labserver import UnsafeTarget, safe_target
 from labserver.targets import MAX_TARGET_LENGTH
 
 
@@ -11,7 +11,7 @@ from labserver.targets import MAX_TARGET_LENGTH
     "/a/../echo", "/@user", "/echo?next=//evil.example",
 ])
 def test_local_paths_are_allowed_unchanged(target):
-    assert safe_local_target(target) == target
+    assert safe_target(target) == target
 
 
 @pytest.mark.parametrize("target", [
@@ -24,14 +24,39 @@ def test_local_paths_are_allowed_unchanged(target):
 ])
 def test_targets_that_could_leave_the_server_are_refused(target):
     with pytest.raises(UnsafeTarget):
-        safe_local_target(target)
+        safe_target(target)
 
 
 def test_overlong_target_is_refused():
     with pytest.raises(UnsafeTarget, match="longer than"):
-        safe_local_target("/" + "a" * MAX_TARGET_LENGTH)
+        safe_target("/" + "a" * MAX_TARGET_LENGTH)
 
 
 def test_refusal_explains_the_decoded_form():
     with pytest.raises(UnsafeTarget, match="once percent-decoded"):
-        safe_local_target("/%2F%2Fevil.example")
+        safe_target("/%2F%2Fevil.example")
+
+
+ALLOWED = {"http://127.0.0.1:8001"}
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1:8001/echo", "HTTP://127.0.0.1:8001/echo?x=1"])
+def test_urls_of_allowed_origins_pass(target):
+    assert safe_target(target, ALLOWED) == target
+
+
+@pytest.mark.parametrize("target", [
+    "http://127.0.0.1:8002/echo", "https://127.0.0.1:8001/echo", "http://evil.example/",
+    "http://127.0.0.1:8001@evil.example/", "http://user@127.0.0.1:8001/", "https:evil.example",
+    "//127.0.0.1:8001/echo", "http://127.0.0.1:8001\\@evil.example/", "ftp://127.0.0.1:8001/",
+    "http://127.0.0.1:99999/", " http://127.0.0.1:8001/",
+])
+def test_other_origins_userinfo_and_tricks_are_refused_even_with_an_allow_list(target):
+    with pytest.raises(UnsafeTarget):
+        safe_target(target, ALLOWED)
+
+
+def test_origin_spells_out_default_ports_in_lower_case():
+    from labserver.targets import origin_of
+    assert origin_of("HTTPS://Example.ORG/x") == "https://example.org:443"
+    assert origin_of("http://127.0.0.1/") == "http://127.0.0.1:80"

@@ -1,0 +1,58 @@
+"""A throwaway certificate authority, so the lab can serve HTTPS on loopback.
+
+The credentials lesson needs an https origin to redirect from (https → http) and to
+(http → https). trustme makes a certificate authority that exists only for this run;
+the lab's server certificate is signed by it, and only the lesson's own clients are
+told to trust it. Nothing on the machine, and no browser profile, trusts it afterwards.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ssl
+import tempfile
+from pathlib import Path
+
+import trustme
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+LAB_HOSTS = ("127.0.0.1", "localhost")
+
+
+class LabCertificates:
+    """A run-time CA and a server certificate for 127.0.0.1 and localhost."""
+
+    def __init__(self) -> None:
+        self._ca = trustme.CA()
+        self._server_cert = self._ca.issue_cert(*LAB_HOSTS)
+        self._folder = tempfile.TemporaryDirectory(prefix="redirect-lab-ca-")
+        self.ca_file = str(Path(self._folder.name, "lab-ca.pem"))
+        """The CA certificate as a PEM file, for clients that take a path (requests, curl)."""
+        self._ca.cert_pem.write_to_path(self.ca_file)
+
+    def server_context(self) -> ssl.SSLContext:
+        """What the lab's https server presents."""
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._server_cert.configure_cert(context)
+        return context
+
+    def client_context(self) -> ssl.SSLContext:
+        """A client context that trusts the lab CA (and nothing else)."""
+        context = ssl.create_default_context(cafile=self.ca_file)
+        return context
+
+    @property
+    def server_spki_sha256(self) -> str:
+        """Base64 SHA-256 of the server key, the form Chromium's
+        ``--ignore-certificate-errors-spki-list`` takes to trust exactly this key."""
+        certificate = x509.load_pem_x509_certificate(
+            self._server_cert.cert_chain_pems[0].bytes())
+        key = certificate.public_key().public_bytes(Encoding.DER,
+                                                    PublicFormat.SubjectPublicKeyInfo)
+        return base64.b64encode(hashlib.sha256(key).digest()).decode()
+
+    def close(self) -> None:
+        """Delete the CA file."""
+        self._folder.cleanup()
