@@ -8,6 +8,7 @@ and read from the journal what actually arrived::
     table = labserver.run_matrix(server, labserver.HttpxClient())
 """
 
+from . import probes
 from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
 from .browser import ChromiumClient, MissingBrowser, find_browser, open_browser, run_form_posts
 from .clients import (
@@ -24,7 +25,16 @@ from .clients import (
     make_client,
     rule_of,
 )
-from .display import StyledTable, conformance, hops_frame, matrix, per_method, stable_headers
+from .credentials import CREDENTIALS, SCENARIOS, CredentialLab, run_credentials, run_scenario_matrix
+from .display import (
+    StyledTable,
+    conformance,
+    hops_frame,
+    leaks,
+    matrix,
+    per_method,
+    stable_headers,
+)
 from .environment import check_environment, client_versions
 from .experiments import (
     BODY,
@@ -41,13 +51,15 @@ from .experiments import (
 from .journal import Entry, Journal
 from .server import LabServer, start, stop
 from .spec import Expectation, compare, differences, expect, expectations
-from .targets import UnsafeTarget, safe_target
+from .targets import UnsafeTarget, origin_of, safe_target
 
 __all__ = [
     "BODY",
     "BODY_METHODS",
     "CLIENTS",
     "CODES",
+    "CREDENTIALS",
+    "CredentialLab",
     "CURL_VARIANTS",
     "ChromiumClient",
     "Client",
@@ -66,6 +78,7 @@ __all__ = [
     "METHODS",
     "Outcome",
     "RequestsClient",
+    "SCENARIOS",
     "StyledTable",
     "UnsafeTarget",
     "UrllibClient",
@@ -82,16 +95,21 @@ __all__ = [
     "find_browser",
     "follows_by_default",
     "hops_frame",
+    "leaks",
     "make_client",
     "open_browser",
     "matrix",
     "per_method",
+    "probes",
     "rule_of",
     "run_clients",
+    "run_credentials",
     "run_experiment",
     "run_form_posts",
     "run_matrix",
+    "run_scenario_matrix",
     "safe_target",
+    "origin_of",
     "stable_headers",
     "start",
     "stop",

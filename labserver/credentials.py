@@ -44,18 +44,34 @@ class CredentialLab:
             "lab-tls": LabServer(name="lab-tls", tls=self.certificates),
         }
 
-    def __enter__(self) -> CredentialLab:
+    def start(self) -> CredentialLab:
+        """Start the servers, each allowed to redirect to all of them."""
         for server in self.servers.values():
             server.start()
         for server in self.servers.values():
             server.allow_redirects_to(*self.servers.values())
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def stop(self) -> None:
+        """Stop the servers and delete the throwaway CA."""
         for server in self.servers.values():
             server.stop()
         self.certificates.close()
+
+    def __enter__(self) -> CredentialLab:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def describe(self) -> pd.DataFrame:
+        """The servers as a learner needs to see them: name, scheme, and which are one origin."""
+        lab = self.servers["lab"]
+        return pd.DataFrame([{
+            "server": s.name, "URL": f"{s.scheme}://{s.host}:<its own port>",
+            "same origin as lab": s.origin == lab.origin,
+        } for s in self.servers.values()]).set_index("server")
 
     def pair(self, scenario: str) -> tuple[LabServer, LabServer]:
         """The redirecting server and the target server of ``scenario``."""

@@ -157,3 +157,32 @@ def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
     legend = {**VERDICT_COLOURS, AS_SPECIFIED: "background-color: #ffffff",
               "≠Fetch: a browser would differ": ""}
     return StyledTable(table, styles, legend, caption)
+
+
+LEAK_COLOURS = {
+    "leaked": "background-color: #fca5a5",   # red: sent to an origin it was not meant for
+    "kept": "background-color: #bbf7d0",     # green: kept where it belongs
+    "stripped": "",
+}
+
+
+def leaks(frame: pd.DataFrame, value: str = "authorization_arrived",
+          caption: str = "") -> StyledTable:
+    """Client × scenario: was the credential in ``value`` sent on, and was that a leak?
+
+    A credential that arrives on the same origin was *kept*; one that arrives anywhere
+    else *leaked* (red); one that did not arrive was *stripped*.
+    """
+    def label(row: pd.Series) -> str:
+        if not row[value]:
+            return "stripped"
+        return "kept" if row["scenario"] == "same-origin" else "leaked"
+
+    data = frame.assign(cell=frame.apply(label, axis=1))
+    clients = list(dict.fromkeys(data["client"]))
+    scenarios = list(dict.fromkeys(data["scenario"]))
+    table = data.pivot(index="client", columns="scenario", values="cell").loc[clients, scenarios]
+    table.columns.name = "redirect →"
+    styles = table.map(LEAK_COLOURS.get)
+    return StyledTable(table, styles, {k: v or "background-color: #ffffff"
+                                       for k, v in LEAK_COLOURS.items()}, caption)

@@ -29,6 +29,7 @@ from .clients import (
 )
 from .journal import Entry
 from .server import LabServer
+from .tls import LabCertificates
 
 BODY = b'{"lesson": "redirects", "answer": 42}'
 """The body every experiment sends: small, recognisable, and JSON like most API calls."""
@@ -118,6 +119,14 @@ def experiment_row(client_name: str, experiment: Experiment, hops: list[Entry],
     }
 
 
+def settle_after(result: Outcome, servers: tuple[LabServer, ...]) -> None:
+    """After a client error, wait for the servers to finish any request it left half-sent,
+    so that request is journaled in this experiment and not the next."""
+    if result.error is not None:
+        for server in servers:
+            server.settle()
+
+
 @contextmanager
 def watch_all(servers: tuple[LabServer, ...]) -> Iterator[list[Entry]]:
     """Like :meth:`Journal.watch`, across servers: their hops in server order."""
@@ -147,6 +156,7 @@ def run_experiment(server: LabServer, client: Client, experiment: Experiment, *,
     with watch_all(servers) as hops:
         result = client.send(experiment.method, server.url + path, body=body,
                              headers=headers or None)
+        settle_after(result, servers)
     return experiment_row(client.name, experiment, hops, result,
                           servers if len(servers) > 1 else ())
 
@@ -168,27 +178,32 @@ def run_matrix(server: LabServer, client: Client, *, codes: tuple[int, ...] = CO
                  for code in codes for method in methods])
 
 
-def run_clients(server: LabServer, names: tuple[str, ...] | None = None,
-                clients: dict[str, Client] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The 35 experiments for each client named, in one tidy frame.
+def run_clients(target: Any, names: tuple[str, ...] | None = None,
+                clients: dict[str, Client] | None = None, *,
+                runner: Callable[[Any, Client], pd.DataFrame] | None = None,
+                tls: LabCertificates | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Run ``runner(target, client)`` (by default the 35 experiments of :func:`run_matrix`
+    on the lab server ``target``) for each client named, in one tidy frame.
 
     ``clients`` supplies adapters already started (a browser, say, started once per
-    lesson); the others are made and closed here. A client whose program is missing is
-    left out and returned in the second value with the reason, never silently dropped.
+    lesson); the others are made here, trusting ``tls`` if given, and closed. A client
+    whose program is missing is left out and returned in the second value with the
+    reason, never silently dropped.
     """
+    runner = runner or run_matrix
     clients = clients or {}
     frames, skipped = [], {}
     for name in names or tuple(CLIENTS):
         if name in clients:
-            frames.append(run_matrix(server, clients[name]))
+            frames.append(runner(target, clients[name]))
             continue
         try:
-            client = make_client(name)
+            client = make_client(name, tls=tls)
         except ClientUnavailable as missing:
             skipped[name] = str(missing)
             continue
         with client:
-            frames.append(run_matrix(server, client))
+            frames.append(runner(target, client))
     frame = pd.concat(frames, ignore_index=True) if frames else tidy([])
     return frame, skipped
 

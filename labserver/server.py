@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import threading
+import time
 from types import TracebackType
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -27,6 +28,39 @@ _IDLE_CONNECTION_SECONDS = 5.0
 """A keep-alive connection idle this long is closed, so its handler thread ends."""
 
 
+class _Activity:
+    """Counts the connections being served, so an experiment can wait for quiet."""
+
+    _QUIET_SECONDS = 0.02
+    """How long no connection must be open before the server counts as settled: a client
+    that fails half-way may close a connection the server has not yet picked up."""
+
+    def __init__(self) -> None:
+        self._open = 0
+        self._changed = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self._changed:
+            self._open += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._changed:
+            self._open -= 1
+            self._changed.notify_all()
+
+    def settle(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                left = deadline - time.monotonic()
+                if not self._changed.wait_for(lambda: self._open == 0, max(left, 0)):
+                    return False
+                # Quiet for a moment: nothing new arrived?
+                self._changed.wait(self._QUIET_SECONDS)
+                if self._open == 0:
+                    return True
+
+
 class _QuietHandler(WSGIRequestHandler):
     """Werkzeug's handler without the request log (it would land in cell output).
 
@@ -37,6 +71,15 @@ class _QuietHandler(WSGIRequestHandler):
     timeout = _IDLE_CONNECTION_SECONDS
     error_content_type = "application/json"
     error_message_format = '{"error": %(code)d, "message": "%(message)s"}\n'
+
+    activity: _Activity | None = None
+
+    def handle(self) -> None:
+        if self.activity is None:
+            super().handle()
+            return
+        with self.activity:
+            super().handle()
 
     def log(self, type: str, message: str, *args: object) -> None:
         pass
@@ -75,9 +118,19 @@ class LabServer:
         self.journal = Journal(name=name)
         self.allowed_origins: set[str] = set()
         self.app = create_app(self.journal, self.allowed_origins)
+        self._activity = _Activity()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+
+    def settle(self, timeout: float = 1.0) -> bool:
+        """Wait until no request is being answered; False if ``timeout`` passed first.
+
+        A client that gives up half-way (a body it could not send again, say) leaves a
+        request the server is still reading; settling keeps it out of the next
+        experiment's journal window.
+        """
+        return self._activity.settle(timeout)
 
     @property
     def running(self) -> bool:
@@ -108,9 +161,10 @@ class LabServer:
         with self._lock:
             if self.running:
                 return self
+            handler = type("LabHandler", (_QuietHandler,), {"activity": self._activity})
             self._server = make_server(
                 self.host, self.requested_port, self.app, threaded=True,
-                request_handler=_QuietHandler,
+                request_handler=handler,
                 ssl_context=self.tls.server_context() if self.tls else None)
             self._thread = threading.Thread(
                 target=self._server.serve_forever, kwargs={"poll_interval": _POLL_SECONDS},

@@ -8,7 +8,7 @@ from labserver.targets import MAX_TARGET_LENGTH
 
 @pytest.mark.parametrize("target", [
     "/echo", "/echo?x=1&y=2", "/echo?q=a%20b", "/echo#top", "/redirect/307?to=/echo",
-    "/a/../echo", "/@user", "/echo?next=//evil.example",
+    "/a/../echo", "/@user", "/echo?next=//evil.example", "../echo", "echo?x=1", "evil.example",
 ])
 def test_local_paths_are_allowed_unchanged(target):
     assert safe_target(target) == target
@@ -20,7 +20,7 @@ def test_local_paths_are_allowed_unchanged(target):
     "/%2F%2Fevil.example", "/%2f%2fevil.example", "%2F%2Fevil.example", "/%5Cevil.example",
     "/%252F%252Fevil.example", "/%09/evil.example", "/\t/evil.example", " /echo",
     "/echo\r\nSet-Cookie: x=1", "/ec ho", "//user@evil.example", "HTTPS://EVIL.EXAMPLE",
-    "evil.example", "echo", "", "/\u200b/evil.example",
+    "", "/\u200b/evil.example", "a%3Ab", "/%252F%252F%252F",
 ])
 def test_targets_that_could_leave_the_server_are_refused(target):
     with pytest.raises(UnsafeTarget):
@@ -60,3 +60,14 @@ def test_origin_spells_out_default_ports_in_lower_case():
     from labserver.targets import origin_of
     assert origin_of("HTTPS://Example.ORG/x") == "https://example.org:443"
     assert origin_of("http://127.0.0.1/") == "http://127.0.0.1:80"
+
+
+def test_every_tricky_target_that_leaves_the_server_is_refused():
+    from labserver.targets import TRICKY_TARGETS
+    stays = {"/echo", "../echo", "/echo?next=//evil.example"}
+    for target in TRICKY_TARGETS:
+        if target in stays:
+            assert safe_target(target) == target
+        else:
+            with pytest.raises(UnsafeTarget):
+                safe_target(target)

@@ -1,0 +1,198 @@
+"""Probes: small experiments beyond the method matrix, each read from the journal.
+
+Where did a redirect land, how many redirects does a client follow before it gives
+up, which body headers survive a switch to GET, what happens to a body that cannot be
+sent twice, and how clients resolve unusual Location headers.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+import requests
+
+from .clients import TIMEOUT_SECONDS, Client, CurlClient, Outcome, curl_command
+from .experiments import BODY, describe_hops, settle_after, watch_all
+from .journal import Entry
+from .oddities import MAX_CHAIN
+from .server import LabServer
+from .targets import TRICKY_TARGETS, UnsafeTarget, safe_target
+
+
+def _final_hop(hops: list[Entry]) -> Entry | None:
+    return hops[-1] if len(hops) > 1 else None
+
+
+def follow(server: LabServer, client: Client, path: str, *, method: str = "GET",
+           others: tuple[LabServer, ...] = ()) -> dict[str, Any]:
+    """Send ``method path`` through ``client``; say where the last request landed.
+
+    ``others`` are further lab servers the redirect may lead to; their journals are
+    read too, and the landing names the server.
+    """
+    servers = (server, *others)
+    client.prepare(server.url)
+    with watch_all(servers) as hops:
+        result = client.send(method, server.url + path)
+        settle_after(result, servers)
+    final = _final_hop(hops)
+    landed = f"{final.server}: {final.target}" if final and others else (
+        final.target if final else "")
+    return {"client": client.name, "request": f"{method} {path}",
+            "landed": landed or "(stayed)", "status": result.status,
+            "error": result.error or "", "hops": describe_hops(hops, servers if others else ())}
+
+
+# -- open redirects -----------------------------------------------------------------
+
+def judge_targets(targets: dict[str, str] = TRICKY_TARGETS,
+                  allowed_origins: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Each target through the lab's validator: allowed or refused, and why."""
+    rows = []
+    for target, why_tricky in targets.items():
+        try:
+            safe_target(target, allowed_origins)
+            verdict, reason = "allowed", "stays on this server"
+        except UnsafeTarget as refusal:
+            verdict, reason = "refused", str(refusal)
+        rows.append({"target": target, "what it is": why_tricky, "verdict": verdict,
+                     "reason": reason})
+    return pd.DataFrame(rows).set_index("target")
+
+
+def lab_answers(server: LabServer, targets: dict[str, str] = TRICKY_TARGETS) -> pd.DataFrame:
+    """What the live lab server answers for ``/redirect/302?to=<target>``, per target."""
+    rows = []
+    with httpx.Client(trust_env=False, timeout=TIMEOUT_SECONDS) as http:
+        for target in targets:
+            response = http.get(server.url + "/redirect/302", params={"to": target})
+            rows.append({"target": target, "status": response.status_code,
+                         "Location": response.headers.get("Location", "")})
+    return pd.DataFrame(rows).set_index("target")
+
+
+# -- loops and limits ---------------------------------------------------------------
+
+def redirect_limits(server: LabServer, client: Client) -> pd.DataFrame:
+    """How many redirects ``client`` follows on a long chain and on a loop, and how it stops."""
+    rows = []
+    for kind, path in (("chain", f"/chain/{MAX_CHAIN}"), ("loop", "/loop")):
+        client.prepare(server.url)
+        with watch_all((server,)) as hops:
+            result = client.send("GET", server.url + path)
+            settle_after(result, (server,))
+        rows.append({"client": client.name, "redirects": kind,
+                     "followed": len(hops) - 1, "stopped with": result.error or (
+                         f"status {result.status}" if result.status else "")})
+    return pd.DataFrame(rows)
+
+
+# -- bodies -------------------------------------------------------------------------
+
+BODY_HEADERS_SENT = {
+    "Content-Type": "application/json",
+    "Content-Language": "en",
+    "Content-Location": "/drafts/42",
+    "Content-Encoding": "identity",
+}
+"""Headers that describe the body, sent with a POST that a 303 turns into a GET."""
+
+
+def body_headers_after_get(server: LabServer, client: Client) -> pd.DataFrame:
+    """Which body headers (and Content-Length) still arrive once a 303 made the POST a GET."""
+    client.prepare(server.url)
+    with watch_all((server,)) as hops:
+        client.send("POST", server.url + "/redirect/303", body=BODY, headers=BODY_HEADERS_SENT)
+    final = _final_hop(hops)
+    arrived = final.headers if final else {}
+    row = {"client": client.name, "method at target": final.method if final else ""}
+    for name in (*BODY_HEADERS_SENT, "Content-Length"):
+        row[name] = "kept" if name in arrived else "removed"
+    return pd.DataFrame([row])
+
+
+def _chunks() -> Iterator[bytes]:
+    yield BODY
+
+
+def _one_shot_httpx(kind: str) -> Callable[[str, Path], Outcome]:
+    def send(url: str, file: Path) -> Outcome:
+        with httpx.Client(follow_redirects=True, trust_env=False,
+                          timeout=TIMEOUT_SECONDS) as http, file.open("rb") as handle:
+            try:
+                response = http.post(url, content=_chunks() if kind == "generator" else handle)
+            except Exception as exc:  # noqa: BLE001 - the lesson reports whatever httpx raises
+                return Outcome(None, type(exc).__name__, str(exc))
+        return Outcome(response.status_code)
+    return send
+
+
+def _one_shot_requests(kind: str) -> Callable[[str, Path], Outcome]:
+    def send(url: str, file: Path) -> Outcome:
+        with requests.Session() as session, file.open("rb") as handle:
+            session.trust_env = False
+            try:
+                response = session.post(url, data=_chunks() if kind == "generator" else handle,
+                                        timeout=TIMEOUT_SECONDS)
+            except Exception as exc:  # noqa: BLE001 - the lesson reports whatever requests raises
+                return Outcome(None, type(exc).__name__, str(exc))
+        return Outcome(response.status_code)
+    return send
+
+
+def _one_shot_curl(kind: str) -> Callable[[str, Path], Outcome]:
+    def send(url: str, file: Path) -> Outcome:
+        upload = "-" if kind == "standard input" else str(file)
+        command = curl_command("curl -T", "POST", url, BODY, None, upload)
+        done = subprocess.run(command, input=BODY, capture_output=True,
+                              timeout=TIMEOUT_SECONDS * 2)
+        if done.returncode:
+            return Outcome(None, f"curl exit {done.returncode}",
+                           done.stderr.decode(errors="replace").strip())
+        return Outcome(int(done.stdout or 0))
+    return send
+
+
+ONE_SHOT_BODIES: dict[str, dict[str, Callable[[str], Callable[[str, Path], Outcome]]]] = {
+    "httpx": {"generator": _one_shot_httpx, "open file": _one_shot_httpx},
+    "requests": {"generator": _one_shot_requests, "open file": _one_shot_requests},
+    "curl": {"standard input": _one_shot_curl, "file": _one_shot_curl},
+}
+"""Per client, the bodies that can be read only once (or must be rewound) and how to send
+them as that client's users do: ``httpx.post(content=generator)``, ``requests.post(data=
+open(...))``, ``curl -T -``..."""
+
+
+def _bytes(hop: Entry) -> str:
+    if hop.body_length is None:
+        return "an unfinished body"
+    return f"{hop.body_length} bytes"
+
+
+def unreplayable_bodies(server: LabServer, code: int = 307) -> pd.DataFrame:
+    """POST a body that cannot simply be read again through ``code``: who re-sends it?"""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="labbody") as folder:
+        file = Path(folder, "body.json")
+        file.write_bytes(BODY)
+        for client_name, kinds in ONE_SHOT_BODIES.items():
+            if client_name == "curl" and CurlClient.unavailable_reason():
+                continue
+            for kind, make in kinds.items():
+                with watch_all((server,)) as hops:
+                    result = make(kind)(f"{server.url}/redirect/{code}", file)
+                    settle_after(result, (server,))
+                final = _final_hop(hops)
+                rows.append({
+                    "client": client_name, "body": kind,
+                    "first hop got": _bytes(hops[0]) if hops else "nothing",
+                    "target got": _bytes(final) if final else "nothing",
+                    "outcome": result.error or f"status {result.status}",
+                })
+    return pd.DataFrame(rows)

@@ -1,0 +1,44 @@
+"""The lessons as files: every one stored fully executed, in order, and linked from the index.
+
+nbval compares a fresh run with the stored outputs; a cell stored without being run has
+nothing to compare, so it would pass without checking anything.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _code_cells(path: Path) -> list[dict]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [c for c in cells if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_code_cell_is_stored_executed_top_to_bottom(lesson):
+    counts = [cell["execution_count"] for cell in _code_cells(lesson)]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_no_stored_output_is_an_error_or_stderr(lesson):
+    for cell in _code_cells(lesson):
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error"
+            assert output.get("name") != "stderr"
+
+
+def test_the_index_links_every_lesson():
+    index = (NOTEBOOKS / "00_start_here.ipynb").read_text(encoding="utf-8")
+    for lesson in LESSONS[1:]:
+        assert f"]({lesson.name})" in index
+
+
+def test_readme_lists_every_lesson():
+    readme = (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
+    for lesson in LESSONS:
+        assert f"notebooks/{lesson.name}" in readme
