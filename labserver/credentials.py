@@ -11,13 +11,14 @@ loopback, each its own origin (scheme, host and port):
 
 from __future__ import annotations
 
+import socket
 from types import TracebackType
 
 import pandas as pd
 
 from .clients import Client
 from .experiments import Experiment, run_experiment, run_matrix, tidy
-from .server import LabServer
+from .server import LOOPBACK, LabServer
 from .tls import LabCertificates
 
 CREDENTIALS = {"Authorization": "Bearer lab-secret-token", "Cookie": "session=lab-secret"}
@@ -32,17 +33,49 @@ SCENARIOS: dict[str, tuple[str, str]] = {
 """Each scenario: the server that answers the redirect, and the one it points at."""
 
 
-class CredentialLab:
-    """The four servers of the credentials lesson, started together, each trusting the others
-    as redirect targets. Use it as a context manager."""
+DEFAULT_PORT_SCENARIOS: dict[str, tuple[str, str]] = {
+    "https-upgrade, ports 80 → 443": ("lab", "lab-tls"),
+}
+"""The one redirect some clients exempt: same host, http on port 80 to https on port 443."""
 
-    def __init__(self) -> None:
+
+def default_ports_unavailable() -> str | None:
+    """Why 127.0.0.1 ports 80 and 443 cannot be bound here, or None if they can."""
+    for port in (80, 443):
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            try:
+                probe.bind((LOOPBACK, port))
+            except OSError as exc:
+                return (f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): binding ports "
+                        "below 1024 needs administrator rights")
+    return None
+
+
+class CredentialLab:
+    """The servers of the credentials lesson, started together, each trusting the others
+    as redirect targets. Use it as a context manager.
+
+    By default: ``lab`` and ``other`` (http) and ``lab-tls`` (https), on ports the OS
+    picks. With ``default_ports=True``: ``lab`` on port 80 and ``lab-tls`` on port 443,
+    for the one scenario where that matters (see :func:`default_ports_unavailable`).
+    """
+
+    def __init__(self, *, default_ports: bool = False) -> None:
         self.certificates = LabCertificates()
-        self.servers = {
-            "lab": LabServer(name="lab"),
-            "other": LabServer(name="other"),
-            "lab-tls": LabServer(name="lab-tls", tls=self.certificates),
-        }
+        if default_ports:
+            self.scenarios = DEFAULT_PORT_SCENARIOS
+            self.servers = {
+                "lab": LabServer(name="lab", port=80),
+                "lab-tls": LabServer(name="lab-tls", port=443, tls=self.certificates),
+            }
+        else:
+            self.scenarios = SCENARIOS
+            self.servers = {
+                "lab": LabServer(name="lab"),
+                "other": LabServer(name="other"),
+                "lab-tls": LabServer(name="lab-tls", tls=self.certificates),
+            }
 
     def start(self) -> CredentialLab:
         """Start the servers, each allowed to redirect to all of them."""
@@ -69,23 +102,24 @@ class CredentialLab:
         """The servers as a learner needs to see them: name, scheme, and which are one origin."""
         lab = self.servers["lab"]
         return pd.DataFrame([{
-            "server": s.name, "URL": f"{s.scheme}://{s.host}:<its own port>",
+            "server": s.name, "scheme": s.scheme, "host": s.host,
+            "port": str(s.port) if s.port in (80, 443) else "its own, picked by the OS",
             "same origin as lab": s.origin == lab.origin,
         } for s in self.servers.values()]).set_index("server")
 
     def pair(self, scenario: str) -> tuple[LabServer, LabServer]:
         """The redirecting server and the target server of ``scenario``."""
-        if scenario not in SCENARIOS:
+        if scenario not in self.scenarios:
             raise ValueError(f"unknown scenario {scenario!r}; choose one of: "
-                             f"{', '.join(SCENARIOS)}")
-        start, target = SCENARIOS[scenario]
+                             f"{', '.join(self.scenarios)}")
+        start, target = self.scenarios[scenario]
         return self.servers[start], self.servers[target]
 
 
 def run_credentials(lab: CredentialLab, client: Client, *, code: int = 302) -> pd.DataFrame:
     """A GET carrying Authorization and Cookie through a ``code`` redirect, per scenario."""
     rows = []
-    for scenario in SCENARIOS:
+    for scenario in lab.scenarios:
         start, target = lab.pair(scenario)
         experiment = Experiment(code, "GET", headers=tuple(CREDENTIALS.items()))
         with target.journal.watch() as arrived:

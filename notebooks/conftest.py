@@ -1,6 +1,7 @@
-"""Lessons that need a program besides Python (curl, a browser) declare it in their
-metadata, ``"redirect_lab": {"needs": ["curl", "chromium"]}``. Where one is missing,
-their cells are reported as skipped, with the reason, instead of failing or passing."""
+"""Lessons that need a program besides Python (curl, a browser), or ports 80 and 443,
+declare it in their metadata, ``"redirect_lab": {"needs": ["curl", "chromium"]}``.
+Where one is missing, their cells are reported as skipped, with the reason, instead of
+failing or passing."""
 
 import json
 from pathlib import Path
@@ -8,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from labserver import ChromiumClient, CurlClient
+from labserver.credentials import default_ports_unavailable
 
-_REASONS = {"curl": CurlClient.unavailable_reason, "chromium": ChromiumClient.unavailable_reason}
+_REASONS = {"curl": CurlClient.unavailable_reason, "chromium": ChromiumClient.unavailable_reason,
+            "ports-80-443": default_ports_unavailable}
 
 
 def _missing(notebook: Path) -> list[str]:
