@@ -8,7 +8,7 @@ and read from the journal what actually arrived::
     table = labserver.run_matrix(server, labserver.HttpxClient())
 """
 
-from . import probes
+from . import caching, experiments, frameworks, patterns, probes, reference
 from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
 from .browser import ChromiumClient, MissingBrowser, find_browser, open_browser, run_form_posts
 from .clients import (
@@ -101,6 +101,11 @@ __all__ = [
     "matrix",
     "per_method",
     "probes",
+    "caching",
+    "experiments",
+    "frameworks",
+    "patterns",
+    "reference",
     "rule_of",
     "run_clients",
     "run_credentials",

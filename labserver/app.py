@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .journal import Journal
 from .oddities import MAX_CHAIN, oddities_blueprint
-from .patterns import api_move_blueprint
-from .responses import json_error, redirect_to
+from .patterns import api_move_blueprint, operations_blueprint
+from .responses import caching_headers, json_error, redirect_to
 from .targets import UnsafeTarget, safe_target
 
 CODES: tuple[int, ...] = (301, 302, 303, 307, 308)
@@ -31,9 +31,10 @@ MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_TARGET = "/echo"
 
 ENDPOINTS: dict[str, str] = {
-    "/redirect/<code>?to=<local path>": (
+    "/redirect/<code>?to=<local path>&cache=<how>": (
         f"answers <code> (one of {', '.join(map(str, CODES))}) with Location <local path>"
-        f" (default {DEFAULT_TARGET}), for any method"
+        f" (default {DEFAULT_TARGET}), for any method; cache: none, max-age=N or expires=N"
+        " (default no-store)"
     ),
     "/echo": "describes the request that arrived: method, path, query, headers, body",
     "/journal?since=<seq>": "every request the server received, in order (after <seq>)",
@@ -45,6 +46,12 @@ ENDPOINTS: dict[str, str] = {
     "/no-location/<code>": "a 3xx with no Location header",
     "/two-locations": "a 302 with two Location headers",
     "/open-redirect?next=<URL>": "DELIBERATELY VULNERABLE: a 302 to any URL, unchecked",
+    "/orders": "Post/Redirect/Get: a form whose POST answers 303 with its receipt",
+    "/service/<path>": "a service that may be up, in maintenance (307) or failed over (307)",
+    "/balance/<path>": "307 to the next instance in turn (load balancing by redirect)",
+    "/canonical/<path>": "308 to the canonical host name (localhost)",
+    "/docs/": "declared with a trailing slash: /docs gets Werkzeug's 308",
+    "/secure/<path>": "308 from http to the lab's https server, which sends HSTS",
     "/page": "a blank page, for running fetch() in a browser on the lab's origin",
     "/form/<code>": "an HTML form that POSTs to /redirect/<code>, for a real browser",
     "/": "this index",
@@ -80,6 +87,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
 
     app.register_blueprint(api_move_blueprint())
     app.register_blueprint(oddities_blueprint())
+    app.register_blueprint(operations_blueprint())
 
     @app.before_request
     def read_body() -> None:
@@ -139,7 +147,11 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
             return json_error(400, f"refused to redirect to {target!r}: {refusal}",
                               allowed="a local path such as /echo or /echo?x=1, or a URL of "
                                       f"an allowed origin ({', '.join(allowed_origins) or 'none'})")
-        return redirect_to(int(code), location)
+        try:
+            caching = caching_headers(request.args.get("cache"))
+        except ValueError as problem:
+            return json_error(400, str(problem), example="/redirect/308?cache=none")
+        return redirect_to(int(code), location, caching)
 
     @app.route("/echo", methods=METHODS, provide_automatic_options=False)
     def echo() -> Response:

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .app import CODES, METHODS
+from .experiments import aliased
 from .journal import Entry
+from .server import LabServer
 from .spec import ALLOWED, AS_SPECIFIED, NOT_ALLOWED, NOT_FOLLOWED, compare
 
 VOLATILE_HEADERS = frozenset({"Host"})
@@ -35,18 +37,22 @@ def stable_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k not in VOLATILE_HEADERS}
 
 
-def hops_frame(hops: Iterable[Entry]) -> pd.DataFrame:
+def hops_frame(hops: Iterable[Entry], servers: tuple[LabServer, ...] = ()) -> pd.DataFrame:
     """The journal's view of one experiment, one row per request, numbered from 1.
 
     Hops are numbered within the experiment rather than by journal seq, so a
-    lesson shows the same table however many requests the server saw before.
+    lesson shows the same table however many requests the server saw before. With
+    ``servers`` (an experiment across several), a column says which one each request
+    reached, and their URLs in targets and Locations are written ``scheme://name``.
     """
     rows = [{
-        "hop": n, "method": h.method, "target": h.target, "status": h.status,
-        "location": h.location or "", "body_length": h.body_length,
+        "hop": n, "server": h.server, "method": h.method,
+        "target": aliased(h.target, servers), "status": h.status,
+        "location": aliased(h.location or "", servers), "body_length": h.body_length,
         "content_type": h.content_type or "",
     } for n, h in enumerate(hops, start=1)]
-    return pd.DataFrame(rows, columns=HOP_COLUMNS).set_index("hop")
+    columns = HOP_COLUMNS if not servers else ["hop", "server", *HOP_COLUMNS[1:]]
+    return pd.DataFrame(rows, columns=columns).set_index("hop")
 
 
 PER_METHOD_COLUMNS = ["body_sent", "final_method", "body_arrived", "content_type_arrived",

@@ -66,16 +66,21 @@ class Experiment:
         return f"/redirect/{self.code}?to={self.target}"
 
 
+def aliased(text: str, servers: tuple[LabServer, ...]) -> str:
+    """``text`` with each server's URL (which carries the port the OS picked) written as
+    ``scheme://name``, so tables read the same on every run."""
+    for server in servers:
+        text = text.replace(server.url, f"{server.scheme}://{server.name}")
+    return text
+
+
 def describe_hops(hops: list[Entry], servers: tuple[LabServer, ...] = ()) -> str:
     """``POST /redirect/307 → 307 | POST /echo → 200``: the journal in one line.
 
-    With ``servers``, each hop names the server it reached, and their URLs (which carry
-    the port the OS picked) are written as ``scheme://name``.
+    With ``servers``, each hop names the server it reached, and their URLs are aliased.
     """
     def show(hop: Entry) -> str:
-        text = f"{hop.method} {hop.target} → {hop.status}"
-        for server in servers:
-            text = text.replace(server.url, f"{server.scheme}://{server.name}")
+        text = aliased(f"{hop.method} {hop.target} → {hop.status}", servers)
         return f"{hop.server}: {text}" if servers else text
     return " | ".join(show(h) for h in hops)
 
