@@ -12,7 +12,10 @@ loopback, each its own origin (scheme, host and port):
 from __future__ import annotations
 
 import socket
+import tempfile
+from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 import pandas as pd
 
@@ -52,6 +55,21 @@ def default_ports_unavailable() -> str | None:
     return None
 
 
+def _hold_default_ports() -> IO[bytes] | None:
+    """Wait until no other process of this lab holds ports 80 and 443, then hold them.
+
+    Two test workers (pytest -n) may both want the default ports; a lock file makes the
+    second wait instead of failing. (On systems without fcntl, nothing is locked.)
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    handle = open(Path(tempfile.gettempdir(), "redirect-lab-ports-80-443.lock"), "ab")  # noqa: SIM115
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
 class CredentialLab:
     """The servers of the credentials lesson, started together, each trusting the others
     as redirect targets. Use it as a context manager.
@@ -63,6 +81,7 @@ class CredentialLab:
 
     def __init__(self, *, default_ports: bool = False) -> None:
         self.certificates = LabCertificates()
+        self._ports_lock: IO[bytes] | None = None
         if default_ports:
             self.scenarios = DEFAULT_PORT_SCENARIOS
             self.servers = {
@@ -79,6 +98,8 @@ class CredentialLab:
 
     def start(self) -> CredentialLab:
         """Start the servers, each allowed to redirect to all of them."""
+        if self.scenarios is DEFAULT_PORT_SCENARIOS:
+            self._ports_lock = _hold_default_ports()
         for server in self.servers.values():
             server.start()
         for server in self.servers.values():
@@ -90,6 +111,9 @@ class CredentialLab:
         for server in self.servers.values():
             server.stop()
         self.certificates.close()
+        if self._ports_lock is not None:
+            self._ports_lock.close()  # closing the file releases the lock
+            self._ports_lock = None
 
     def __enter__(self) -> CredentialLab:
         return self.start()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import shutil
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import httpx
 import pandas as pd
 
 from .browser import ChromiumClient, MissingBrowser
+from .clients import CurlClient
 from .server import LabServer
 
 LESSON_PACKAGES = ("jupyterlab", "httpx", "flask", "werkzeug", "pandas", "nbval")
@@ -59,3 +62,16 @@ def client_versions(browser: ChromiumClient | MissingBrowser | None = None) -> p
         "chromium": browser_version,
     }
     return pd.Series(rows, name="version").rename_axis("client").to_frame()
+
+
+def missing_needs(notebook: Path) -> list[str]:
+    """What a lesson needs (its metadata ``redirect_lab.needs``) that this machine lacks,
+    each as a sentence saying what to install."""
+    from .credentials import default_ports_unavailable
+
+    reasons = {"curl": CurlClient.unavailable_reason,
+               "chromium": ChromiumClient.unavailable_reason,
+               "ports-80-443": default_ports_unavailable}
+    needs = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get(
+        "redirect_lab", {}).get("needs", [])
+    return [reason for need in needs if (reason := reasons[need]())]

@@ -133,7 +133,7 @@ def operations_blueprint() -> Blueprint:
         mode = current_app.config.get("SERVICE_MODE", "up")
         if mode == "maintenance":
             return redirect_to(307, "/maintenance")
-        if mode == "failover":
+        if mode == "failover" and current_app.config.get("STANDBY"):
             return redirect_to(307, current_app.config["STANDBY"] + "/service"
                                + _rest_of_path(rest))
         return json_answer({"served": rest, "method": request.method})
@@ -149,7 +149,8 @@ def operations_blueprint() -> Blueprint:
         """Send each request to the next instance in turn, method and body intact (307)."""
         instances = current_app.config.get("INSTANCES", [])
         if not instances:
-            return json_error(503, "no instances to balance over")
+            return json_error(404, "this lab server has no instances to balance over "
+                              '(set app.config["INSTANCES"])')
         return redirect_to(307, instances[next(turn) % len(instances)] + "/service"
                            + _rest_of_path(rest))
 
@@ -177,7 +178,8 @@ def operations_blueprint() -> Blueprint:
             return response
         target = current_app.config.get("HTTPS_URL")
         if not target:
-            return json_error(503, "no https server configured for this lab server")
+            return json_error(404, "this lab server has no https partner "
+                              '(set app.config["HTTPS_URL"])')
         return redirect_to(308, target + "/secure" + _rest_of_path(rest))
 
     return ops

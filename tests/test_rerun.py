@@ -1,0 +1,34 @@
+"""A learner re-runs cells: every lesson run twice in one kernel shows the same outputs."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from labserver.environment import missing_needs
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _outputs(cell: dict) -> list[dict]:
+    return [{k: v for k, v in output.items() if k != "execution_count"}
+            for output in cell.get("outputs", [])]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_running_a_lesson_twice_in_one_kernel_gives_the_same_outputs(lesson):
+    if reasons := missing_needs(lesson):
+        pytest.skip("; ".join(reasons))
+    notebook = nbformat.read(lesson, as_version=4)
+    client = NotebookClient(notebook, kernel_name="python3", timeout=300,
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+    with client.setup_kernel():
+        runs = []
+        for _ in range(2):
+            for index, cell in code:
+                client.execute_cell(cell, index)
+            runs.append([_outputs(cell) for _, cell in code])
+    assert runs[0] == runs[1]
