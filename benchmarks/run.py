@@ -1,13 +1,20 @@
-"""Redirect Lab benchmarks: run ``python benchmarks/run.py`` from the repository root.
+"""Redirect Lab benchmarks: ``python benchmarks/run.py`` from the repository root.
 
-Prints each figure beside its goal (issue part 1):
-- lab server start to first answer, and stop: goal under 50 ms each;
-- one 35-experiment httpx matrix in a warm process: goal under 150 ms;
-- all six clients × 35 experiments, browser already started: goal under 5 s (part 2);
-- strict ``pytest --nbval`` over lessons 00-06 (and over all lessons) vs the same number
-  of one-cell notebooks that only import flask, httpx and pandas (the floor): goal ratio
-  at most 1.3.
-Timings are medians of repeated runs; the notebook comparison runs each suite 3 times.
+Prints every figure beside its goal, from one run (about 15 minutes on 2 cores):
+
+1. strict ``pytest --nbval`` over the lessons vs the same number of one-cell notebooks
+   that only import flask, httpx and pandas (the floor; goal at most 1.3x for lessons
+   00-06), and the whole suite serial vs ``-n auto --dist loadfile``;
+2. one 35-experiment matrix per client against the lab server, against httpbin served
+   the same way in-process, and against a bare WSGI function (the floor); goals: at most
+   1.0x httpbin, and 1.2x the floor for httpx; the six clients in under 5 s in all;
+3. lab server start to first answer, and stop (goal under 50 ms each);
+4. requests per second with 50 concurrent clients, and the journal's completeness;
+5. kernel memory after each lesson, and the memory one lab server with a full journal adds.
+
+httpbin is a benchmark-only dependency:
+``python -m pip install --no-deps -r benchmarks/requirements.txt``.
+Timings are medians of repeated runs.
 """
 
 from __future__ import annotations
@@ -18,52 +25,87 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+import tracemalloc
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import nbformat
+import psutil
+from nbclient import NotebookClient
 from werkzeug.serving import make_server
 
 import labserver
+from labserver.environment import missing_needs
+from labserver.server import _QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PART_1_LESSONS = [lesson for lesson in LESSONS if lesson.name < "07"]
 """Lessons 00-06 (httpx only): the set the part-1 goal was set for."""
 
+EXPERIMENTS = [labserver.Experiment(c, m) for c in labserver.CODES for m in labserver.METHODS]
 
-def median_ms(action: Callable[[], object], repeat: int) -> float:
+
+def row(name: str, value: float, unit: str, goal: str = "") -> None:
+    print(f"{name:<62} {value:>10.2f} {unit:<4} {('goal ' + goal) if goal else ''}", flush=True)
+
+
+def median_of(action: Callable[[], object], repeat: int) -> float:
+    """Median seconds of ``repeat`` runs of ``action``."""
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
         action()
-        samples.append((time.perf_counter() - started) * 1000)
+        samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 
 
-def server_start_and_stop(repeat: int = 20) -> tuple[float, float]:
-    starts, stops = [], []
-    with httpx.Client() as client:
-        for _ in range(repeat):
-            server = labserver.LabServer()
-            started = time.perf_counter()
-            server.start()
-            client.get(server.url + "/echo")
-            starts.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            server.stop()
-            stops.append((time.perf_counter() - started) * 1000)
-    return statistics.median(starts), statistics.median(stops)
+# -- 1. notebooks -------------------------------------------------------------------
+
+def pytest_seconds(args: list[str], repeat: int = 3) -> float:
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+    return median_of(lambda: subprocess.run(command, cwd=ROOT, check=True,
+                                            capture_output=True), repeat)
 
 
-def httpx_matrix(repeat: int = 10) -> float:
-    with labserver.LabServer() as server, labserver.HttpxClient() as client:
-        labserver.run_matrix(server, client)  # warm: imports, connection pool, Flask
-        return median_ms(lambda: labserver.run_matrix(server, client), repeat)
+def floor_notebooks(folder: Path, count: int) -> list[str]:
+    paths = []
+    for n in range(count):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        cell = nbformat.v4.new_code_cell("import flask\nimport httpx\nimport pandas")
+        cell.execution_count = 1
+        nb.cells.append(cell)
+        path = folder / f"floor_{n:02d}.ipynb"
+        nbformat.write(nb, path)
+        paths.append(str(path))
+    return paths
 
 
-def _bare_redirects(environ: dict, start_response: Callable) -> list[bytes]:
+def notebook_figures() -> None:
+    serial = ["--nbval", "-p", "no:xdist", "-o", "testpaths="]
+    for label, lessons in (("lessons 00-06", PART_1_LESSONS), ("all lessons", LESSONS)):
+        with tempfile.TemporaryDirectory() as tmp:
+            floor = pytest_seconds([*serial, *floor_notebooks(Path(tmp), len(lessons))])
+        seconds = pytest_seconds([*serial, *map(str, lessons)])
+        row(f"nbval, {label} ({len(lessons)}), serial", seconds, "s")
+        row(f"nbval, {len(lessons)} one-cell import notebooks (floor)", floor, "s")
+        row(f"  {label} / floor", seconds / floor, "x",
+            "<= 1.3" if lessons is PART_1_LESSONS else "(browser lessons start Chromium)")
+    whole_serial = pytest_seconds(["--nbval", "-p", "no:xdist"], repeat=1)
+    whole_parallel = pytest_seconds(["--nbval"], repeat=1)
+    row("whole suite (pytest --nbval), serial", whole_serial, "s")
+    row("whole suite, -n auto --dist loadfile (the README's command)", whole_parallel, "s")
+
+
+# -- 2. matrices: lab vs httpbin vs a bare WSGI function ----------------------------
+
+def _bare_redirects(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
     """The floor: the lab's two answers from a bare WSGI function (no Flask, no journal)."""
     path = environ["PATH_INFO"]
     if path.startswith("/redirect/"):
@@ -75,101 +117,139 @@ def _bare_redirects(environ: dict, start_response: Callable) -> list[bytes]:
     return [b"{}"]
 
 
-def httpx_floor(repeat: int = 10) -> float:
-    """The same 35 requests (70 hops) against the bare function on Werkzeug's server."""
-    server = make_server("127.0.0.1", 0, _bare_redirects, threaded=True,
-                         request_handler=labserver.server._QuietHandler)
+@contextmanager
+def served(app: Callable[..., Any]) -> Iterator[str]:
+    """``app`` on Werkzeug's server in a thread, as the lab serves itself; yields its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
                               daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    experiments = [labserver.Experiment(c, m) for c in labserver.CODES for m in labserver.METHODS]
     try:
-        with httpx.Client(follow_redirects=True, trust_env=False) as client:
-            def matrix() -> None:
-                for e in experiments:
-                    client.request(e.method, base + e.path, content=e.body)
-            matrix()
-            return median_ms(matrix, repeat)
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()
 
 
-def all_clients() -> tuple[float, float, dict[str, float]]:
-    """Seconds for the six clients' matrices with the browser started, the browser's start,
-    and each client's share."""
-    per_client = {}
+def _send_all(client: labserver.Client, base: str, path_of: Callable[[Any], str]) -> None:
+    client.prepare(base)
+    for e in EXPERIMENTS:
+        client.send(e.method, base + path_of(e), body=e.body,
+                    headers=labserver.experiments.BODY_HEADERS if e.body else None)
+
+
+def matrix_figures(repeat: int = 5) -> None:
+    try:
+        from httpbin import app as httpbin_app
+    except ImportError:
+        httpbin_app = None
+        print("httpbin is not installed (pip install --no-deps -r benchmarks/requirements.txt): "
+              "its column is left out")
+    browser = labserver.open_browser()
+    total_lab = 0.0
+    with labserver.LabServer() as lab, served(_bare_redirects) as bare, (
+            served(httpbin_app) if httpbin_app else served(_bare_redirects)) as httpbin:
+        for name in labserver.CLIENTS:
+            if name == "chromium" and isinstance(browser, labserver.MissingBrowser):
+                continue
+            client = browser if name == "chromium" else labserver.make_client(name)
+            labserver.run_matrix(lab, client)  # warm up
+            lab_s = median_of(lambda: labserver.run_matrix(lab, client), repeat)  # noqa: B023
+            floor_s = median_of(lambda: _send_all(client, bare, lambda e: e.path), repeat)  # noqa: B023
+            total_lab += lab_s
+            row(f"{name}: lab matrix (35 experiments, 70 requests)", lab_s * 1000, "ms",
+                "< 150 ms" if name == "httpx" else "")
+            row(f"{name}:   lab / bare WSGI floor", lab_s / floor_s, "x",
+                "<= 1.2" if name == "httpx" else "")
+            if httpbin_app:
+                def httpbin_path(e: labserver.Experiment) -> str:
+                    return f"/redirect-to?url=/anything&status_code={e.code}"
+                bin_s = median_of(lambda: _send_all(client, httpbin, httpbin_path), repeat)  # noqa: B023
+                row(f"{name}:   lab / httpbin", lab_s / bin_s, "x", "<= 1.0")
+            if client is not browser:
+                client.close()
+    if not isinstance(browser, labserver.MissingBrowser):
+        browser.close()
+    row("all clients' matrices, browser already started", total_lab, "s", "< 5 s")
+
+
+# -- 3. start and stop --------------------------------------------------------------
+
+def lifecycle_figures(repeat: int = 20) -> None:
+    starts, stops = [], []
+    with httpx.Client() as client:
+        for _ in range(repeat):
+            server = labserver.LabServer()
+            started = time.perf_counter()
+            server.start()
+            client.get(server.url + "/echo")
+            starts.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            server.stop()
+            stops.append(time.perf_counter() - started)
+    row("lab server start to first answer (median of 20)", statistics.median(starts) * 1000,
+        "ms", "< 50 ms")
+    row("lab server stop (median of 20)", statistics.median(stops) * 1000, "ms", "< 50 ms")
+
+
+# -- 4. load ------------------------------------------------------------------------
+
+def load_figures(clients: int = 50, each: int = 40) -> None:
     with labserver.LabServer() as server:
+        mark = server.journal.mark()
+
+        def worker(n: int) -> None:
+            with httpx.Client(base_url=server.url, timeout=10) as http:
+                for i in range(each):
+                    http.get("/echo", params={"id": f"{n}-{i}"})
+
         started = time.perf_counter()
-        browser = labserver.open_browser()
-        browser_start = time.perf_counter() - started
-        labserver.run_matrix(server, labserver.HttpxClient())  # warm the server
-        try:
-            for name in labserver.CLIENTS:
-                client = browser if name == "chromium" else labserver.make_client(name)
-                started = time.perf_counter()
-                labserver.run_matrix(server, client)
-                per_client[name] = time.perf_counter() - started
-                if client is not browser:
-                    client.close()
-        finally:
-            browser.close()
-    return sum(per_client.values()), browser_start, per_client
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(worker, range(clients)))
+        seconds = time.perf_counter() - started
+        journaled = {e.query for e in server.journal.since(mark)}
+    total = clients * each
+    row(f"requests per second, {clients} concurrent clients ({total} requests)",
+        total / seconds, "rps")
+    row("  journal completeness (each request exactly once)", 100 * len(journaled) / total, "%",
+        "100 %")
 
 
-def nbval_seconds(paths: list[Path], repeat: int = 3) -> float:
-    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q",
-               "-p", "no:cacheprovider", "-o", "testpaths=", *map(str, paths)]
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+# -- 5. memory ----------------------------------------------------------------------
 
-
-def floor_notebooks(folder: Path, count: int) -> list[Path]:
-    paths = []
-    for n in range(count):
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
-        cell = nbformat.v4.new_code_cell("import flask\nimport httpx\nimport pandas")
-        cell.execution_count = 1
-        nb.cells.append(cell)
-        path = folder / f"floor_{n:02d}.ipynb"
-        nbformat.write(nb, path)
-        paths.append(path)
-    return paths
-
-
-def row(name: str, value: float, unit: str, goal: str) -> None:
-    print(f"{name:<58} {value:>9.2f} {unit:<3} goal {goal}")
+def memory_figures() -> None:
+    for lesson in LESSONS:
+        if missing_needs(lesson):
+            print(f"{lesson.stem}: skipped ({'; '.join(missing_needs(lesson))})")
+            continue
+        notebook = nbformat.read(lesson, as_version=4)
+        client = NotebookClient(notebook, kernel_name="python3", timeout=300,
+                                resources={"metadata": {"path": str(lesson.parent)}})
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells):
+                if cell.cell_type == "code":
+                    client.execute_cell(cell, index)
+            pid = client.km.provisioner.process.pid  # type: ignore[union-attr]
+            rss = psutil.Process(pid).memory_info().rss
+        row(f"kernel memory after {lesson.stem}", rss / 2**20, "MiB")
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    with labserver.LabServer() as server, httpx.Client(base_url=server.url) as http:
+        for i in range(labserver.journal.DEFAULT_CAPACITY):
+            http.get("/echo", params={"i": i})
+        after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    row("one lab server with a full journal (10,000 entries)", grown / 2**20, "MiB")
 
 
 def main() -> None:
     print(f"Redirect Lab benchmarks on {sys.platform}, Python {sys.version.split()[0]}\n")
-    start_ms, stop_ms = server_start_and_stop()
-    row("lab server start to first answer (median of 20)", start_ms, "ms", "< 50 ms")
-    row("lab server stop (median of 20)", stop_ms, "ms", "< 50 ms")
-    lab, floor_ms = httpx_matrix(), httpx_floor()
-    row("httpx matrix, 35 experiments, warm (median of 10)", lab, "ms", "< 150 ms")
-    row("  the same 70 hops against a bare WSGI function (floor)", floor_ms, "ms", "")
-    row("  lab / floor", lab / floor_ms, "x", "")
-    total, browser_start, per_client = all_clients()
-    row("six clients × 35 experiments, browser started", total, "s", "< 5 s")
-    for name, seconds in per_client.items():
-        row(f"  {name}", seconds * 1000, "ms", "")
-    row("  browser start (once per lesson)", browser_start * 1000, "ms", "")
-    for label, lessons in (("lessons 00-06", PART_1_LESSONS), ("all lessons", LESSONS)):
-        with tempfile.TemporaryDirectory() as tmp:
-            floor = nbval_seconds(floor_notebooks(Path(tmp), len(lessons)))
-        seconds = nbval_seconds(lessons)
-        row(f"nbval over {label} ({len(lessons)}, median of 3)", seconds, "s", "")
-        row(f"nbval over {len(lessons)} one-cell import notebooks, the floor", floor, "s", "")
-        row(f"{label} / floor", seconds / floor, "x", "<= 1.3" if lessons is PART_1_LESSONS
-            else "(browser lessons start Chromium)")
+    lifecycle_figures()
+    load_figures()
+    matrix_figures()
+    memory_figures()
+    notebook_figures()
 
 
 if __name__ == "__main__":

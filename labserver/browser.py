@@ -121,7 +121,8 @@ class ChromiumClient(Client):
         self._browser = self._playwright.chromium.launch(
             executable_path=find_browser(), headless=True, args=self._args)
         self._page = self._browser.new_page()
-        self._page.set_default_timeout(TIMEOUT_SECONDS * 1000)
+        # Generous: under a loaded machine (parallel tests) a page load can be slow.
+        self._page.set_default_timeout(TIMEOUT_SECONDS * 3000)
 
     def prepare(self, base_url: str) -> None:
         """Show the lab page of ``base_url``'s origin, so ``fetch()`` there is same-origin."""

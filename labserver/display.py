@@ -18,8 +18,10 @@ from .journal import Entry
 from .server import LabServer
 from .spec import ALLOWED, AS_SPECIFIED, NOT_ALLOWED, NOT_FOLLOWED, compare
 
-VOLATILE_HEADERS = frozenset({"Host"})
-"""Request headers that carry the port the OS picked; they are dropped from displays."""
+VOLATILE_HEADERS = frozenset({"Host", "Accept-Encoding"})
+"""Request headers dropped from displays: Host carries the port the OS picked, and
+httpx's Accept-Encoding adds br or zstd when the brotli or zstandard package happens to
+be installed."""
 
 HOP_COLUMNS = ["hop", "method", "target", "status", "location", "body_length",
                "content_type"]

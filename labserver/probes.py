@@ -169,9 +169,11 @@ them as that client's users do: ``httpx.post(content=generator)``, ``requests.po
 open(...))``, ``curl -T -``..."""
 
 
-def _bytes(hop: Entry) -> str:
-    if hop.body_length is None:
-        return "an unfinished body"
+def _bytes(hop: Entry | None) -> str:
+    """What a hop received, in words that do not depend on timing: a request the client
+    abandoned half-way may or may not have reached the server before it gave up."""
+    if hop is None or hop.body_length is None:
+        return "no complete request"
     return f"{hop.body_length} bytes"
 
 
@@ -191,8 +193,8 @@ def unreplayable_bodies(server: LabServer, code: int = 307) -> pd.DataFrame:
                 final = _final_hop(hops)
                 rows.append({
                     "client": client_name, "body": kind,
-                    "first hop got": _bytes(hops[0]) if hops else "nothing",
-                    "target got": _bytes(final) if final else "nothing",
+                    "first hop got": _bytes(hops[0] if hops else None),
+                    "target got": _bytes(final),
                     "outcome": result.error or f"status {result.status}",
                 })
     return pd.DataFrame(rows)

@@ -8,9 +8,11 @@ request logs would make a lesson's stored output differ from a fresh run.
 from __future__ import annotations
 
 import ipaddress
+import select
 import threading
 import time
 from types import TracebackType
+from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -29,36 +31,54 @@ _IDLE_CONNECTION_SECONDS = 5.0
 
 
 class _Activity:
-    """Counts the connections being served, so an experiment can wait for quiet."""
+    """Counts the connections the server has accepted and not yet finished, so an
+    experiment can wait for quiet. Counting starts at accept time, in the serving
+    thread, so a connection is counted before its handler thread even starts."""
 
     _QUIET_SECONDS = 0.02
-    """How long no connection must be open before the server counts as settled: a client
-    that fails half-way may close a connection the server has not yet picked up."""
 
     def __init__(self) -> None:
         self._open = 0
         self._changed = threading.Condition()
 
-    def __enter__(self) -> None:
-        with self._changed:
-            self._open += 1
+    def watch(self, server: BaseWSGIServer) -> None:
+        """Count ``server``'s connections from accept to shutdown."""
+        process, shutdown = server.process_request, server.shutdown_request
 
-    def __exit__(self, *exc_info: object) -> None:
-        with self._changed:
-            self._open -= 1
-            self._changed.notify_all()
+        def counted_process(request: Any, client_address: Any) -> None:
+            with self._changed:
+                self._open += 1
+            process(request, client_address)
+
+        def counted_shutdown(request: Any) -> None:
+            try:
+                shutdown(request)
+            finally:
+                with self._changed:
+                    self._open -= 1
+                    self._changed.notify_all()
+
+        server.process_request = counted_process  # type: ignore[method-assign]
+        server.shutdown_request = counted_shutdown  # type: ignore[method-assign]
+        self._listener = server.socket
+
+    def _pending(self) -> bool:
+        """A connection is waiting in the listen backlog, not yet accepted."""
+        return bool(select.select([self._listener], [], [], 0)[0])
 
     def settle(self, timeout: float) -> bool:
+        """Wait until no connection is open or waiting, and nothing new came for a moment."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while True:
-                left = deadline - time.monotonic()
-                if not self._changed.wait_for(lambda: self._open == 0, max(left, 0)):
-                    return False
-                # Quiet for a moment: nothing new arrived?
-                self._changed.wait(self._QUIET_SECONDS)
-                if self._open == 0:
-                    return True
+            while time.monotonic() < deadline:
+                if self._open == 0 and not self._pending():
+                    self._changed.wait(self._QUIET_SECONDS)
+                    if self._open == 0 and not self._pending():
+                        return True
+                else:
+                    left = max(deadline - time.monotonic(), 0)
+                    self._changed.wait(min(self._QUIET_SECONDS, left))
+            return False
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -71,15 +91,6 @@ class _QuietHandler(WSGIRequestHandler):
     timeout = _IDLE_CONNECTION_SECONDS
     error_content_type = "application/json"
     error_message_format = '{"error": %(code)d, "message": "%(message)s"}\n'
-
-    activity: _Activity | None = None
-
-    def handle(self) -> None:
-        if self.activity is None:
-            super().handle()
-            return
-        with self.activity:
-            super().handle()
 
     def log(self, type: str, message: str, *args: object) -> None:
         pass
@@ -161,11 +172,11 @@ class LabServer:
         with self._lock:
             if self.running:
                 return self
-            handler = type("LabHandler", (_QuietHandler,), {"activity": self._activity})
             self._server = make_server(
                 self.host, self.requested_port, self.app, threaded=True,
-                request_handler=handler,
+                request_handler=_QuietHandler,
                 ssl_context=self.tls.server_context() if self.tls else None)
+            self._activity.watch(self._server)
             self._thread = threading.Thread(
                 target=self._server.serve_forever, kwargs={"poll_interval": _POLL_SECONDS},
                 name="labserver", daemon=True)

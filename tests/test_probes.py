@@ -30,6 +30,7 @@ def test_requests_removes_content_type_but_keeps_content_language_after_303(serv
 def test_only_rewindable_bodies_arrive_again_after_a_307(server):
     table = probes.unreplayable_bodies(server).set_index(["client", "body"])
     assert table.loc[("requests", "open file"), "target got"] == "37 bytes"
+    assert table.loc[("httpx", "generator"), "target got"] == "no complete request"
     assert table.loc[("requests", "generator"), "target got"] == "0 bytes"
     assert table.loc[("httpx", "generator"), "outcome"] == "StreamConsumed"
     assert table.loc[("curl", "standard input"), "outcome"] == "curl exit 65"
