@@ -33,6 +33,7 @@ from .display import (
     leaks,
     matrix,
     per_method,
+    sequence_diagram,
     stable_headers,
 )
 from .environment import check_environment, client_versions
@@ -100,6 +101,7 @@ __all__ = [
     "open_browser",
     "matrix",
     "per_method",
+    "sequence_diagram",
     "probes",
     "caching",
     "experiments",

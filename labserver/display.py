@@ -194,3 +194,56 @@ def leaks(frame: pd.DataFrame, value: str = "authorization_arrived",
     styles = table.map(LEAK_COLOURS.get)
     return StyledTable(table, styles, {k: v or "background-color: #ffffff"
                                        for k, v in LEAK_COLOURS.items()}, caption)
+
+
+class Diagram:
+    """Mermaid source that JupyterLab (4.1+) draws, and that reads as text elsewhere."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def _repr_markdown_(self) -> str:
+        return f"```mermaid\n{self.source}\n```"
+
+    def __repr__(self) -> str:
+        return self.source
+
+
+def _mermaid_text(text: str) -> str:
+    # Mermaid reads ';' as the end of a statement and '#' as the start of an entity.
+    return text.replace("#", "#35;").replace(";", "#59;")
+
+
+def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
+                     client: str = "client") -> Diagram:
+    """A redirect chain as the journal saw it, drawn as a sequence diagram.
+
+    One arrow per request (method, target, body size) and one per answer (status,
+    Location); a note marks where the method changed or the body was dropped.
+    """
+    lines = ["sequenceDiagram", f"    participant C as {client}"]
+    names: list[str] = []
+    previous: Entry | None = None
+    arrows = []
+    for hop in hops:
+        if hop.server not in names:
+            names.append(hop.server)
+            lines.append(f"    participant S{len(names)} as {hop.server}")
+        server = f"S{names.index(hop.server) + 1}"
+        body = f" ({hop.body_length} bytes)" if hop.body_length else ""
+        request = _mermaid_text(f"{hop.method} {aliased(hop.target, servers)}")
+        arrows.append(f"    C->>{server}: {request}{body}")
+        if previous is not None:
+            changes = []
+            if hop.method != previous.method:
+                changes.append(f"method changed: {previous.method} → {hop.method}")
+            if previous.body_length and not hop.body_length:
+                changes.append("body dropped")
+            if changes:
+                arrows.append(f"    Note over C,{server}: {', '.join(changes)}")
+        answer = str(hop.status)
+        if hop.location:
+            answer += f" Location {aliased(hop.location, servers)}"
+        arrows.append(f"    {server}-->>C: {_mermaid_text(answer)}")
+        previous = hop
+    return Diagram("\n".join(lines + arrows))

@@ -65,3 +65,17 @@ def test_body_matrix_says_whether_the_body_arrived():
     ])
     table = matrix(frame, value="body")
     assert table.loc["PUT", 302] == "PUT, body lost" and table.loc["PUT", 307] == "PUT + body"
+
+
+def test_sequence_diagram_draws_each_hop_and_marks_the_method_change(server):
+    from labserver import sequence_diagram
+
+    with HttpxClient() as client, server.journal.watch() as hops:
+        client.send("POST", server.url + "/redirect/303", body=b"x")
+    diagram = repr(sequence_diagram(hops))
+    assert diagram.splitlines()[:3] == ["sequenceDiagram", "    participant C as client",
+                                        "    participant S1 as lab"]
+    assert "C->>S1: POST /redirect/303 (1 bytes)" in diagram
+    assert "S1-->>C: 303 Location /echo" in diagram
+    assert "Note over C,S1: method changed: POST → GET, body dropped" in diagram
+    assert sequence_diagram(hops)._repr_markdown_().startswith("```mermaid\n")

@@ -1,0 +1,32 @@
+"""Classrooms: many learners' kernels on one host, each with its own lab server."""
+
+from jupyter_client.manager import start_new_kernel
+
+CELL = """
+import httpx, labserver
+server = labserver.start()
+httpx.get(server.url + "/echo", params={"kernel": KERNEL})
+print(server.port, [e.query for e in server.journal.since()])
+"""
+
+
+def _run(client, code: str) -> str:
+    outputs = []
+    client.execute_interactive(code, output_hook=lambda msg: outputs.append(
+        msg["content"].get("text", "")) if msg["msg_type"] == "stream" else None, timeout=60)
+    return "".join(outputs)
+
+
+def test_several_kernels_each_get_their_own_server_and_journal():
+    kernels = [start_new_kernel(kernel_name="python3") for _ in range(3)]
+    try:
+        seen = [_run(client, CELL.replace("KERNEL", str(n))).split(" ", 1)
+                for n, (_, client) in enumerate(kernels)]
+    finally:
+        for manager, client in kernels:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+    ports = {port for port, _ in seen}
+    assert len(ports) == 3
+    for n, (_, journal) in enumerate(seen):
+        assert journal.strip() == str([f"kernel={n}"])
