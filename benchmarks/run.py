@@ -1,6 +1,7 @@
 """Redirect Lab benchmarks: ``python benchmarks/run.py`` from the repository root.
 
-Prints every figure beside its goal, from one run (about 15 minutes on 2 cores):
+Prints every figure beside its goal, from one run (about 15 minutes on 2 cores; name
+parts to run only those: lifecycle, load, matrices, memory, notebooks):
 
 1. strict ``pytest --nbval`` over the lessons vs the same number of one-cell notebooks
    that only import flask, httpx and pandas (the floor; goal at most 1.3x for lessons
@@ -88,7 +89,7 @@ def floor_notebooks(folder: Path, count: int) -> list[str]:
 
 
 def notebook_figures() -> None:
-    serial = ["--nbval", "-p", "no:xdist", "-o", "testpaths="]
+    serial = ["--nbval", "-n", "0", "-o", "testpaths="]
     for label, lessons in (("lessons 00-06", PART_1_LESSONS), ("all lessons", LESSONS)):
         with tempfile.TemporaryDirectory() as tmp:
             floor = pytest_seconds([*serial, *floor_notebooks(Path(tmp), len(lessons))])
@@ -97,7 +98,7 @@ def notebook_figures() -> None:
         row(f"nbval, {len(lessons)} one-cell import notebooks (floor)", floor, "s")
         row(f"  {label} / floor", seconds / floor, "x",
             "<= 1.3" if lessons is PART_1_LESSONS else "(browser lessons start Chromium)")
-    whole_serial = pytest_seconds(["--nbval", "-p", "no:xdist"], repeat=1)
+    whole_serial = pytest_seconds(["--nbval", "-n", "0"], repeat=1)
     whole_parallel = pytest_seconds(["--nbval"], repeat=1)
     row("whole suite (pytest --nbval), serial", whole_serial, "s")
     row("whole suite, -n auto --dist loadfile (the README's command)", whole_parallel, "s")
@@ -243,13 +244,21 @@ def memory_figures() -> None:
     row("one lab server with a full journal (10,000 entries)", grown / 2**20, "MiB")
 
 
+PARTS: dict[str, Callable[[], None]] = {
+    "lifecycle": lifecycle_figures, "load": load_figures, "matrices": matrix_figures,
+    "memory": memory_figures, "notebooks": notebook_figures,
+}
+
+
 def main() -> None:
+    """``python benchmarks/run.py [part ...]``: all parts, or the ones named."""
+    chosen = sys.argv[1:] or list(PARTS)
+    unknown = [name for name in chosen if name not in PARTS]
+    if unknown:
+        sys.exit(f"unknown part {', '.join(unknown)}; choose from: {', '.join(PARTS)}")
     print(f"Redirect Lab benchmarks on {sys.platform}, Python {sys.version.split()[0]}\n")
-    lifecycle_figures()
-    load_figures()
-    matrix_figures()
-    memory_figures()
-    notebook_figures()
+    for name in chosen:
+        PARTS[name]()
 
 
 if __name__ == "__main__":
