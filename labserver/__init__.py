@@ -8,7 +8,7 @@ and read from the journal what actually arrived::
     table = labserver.run_matrix(server, labserver.HttpxClient())
 """
 
-from . import caching, experiments, frameworks, patterns, probes, reference
+from . import caching, exercises, experiments, frameworks, patterns, probes, reference
 from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
 from .browser import ChromiumClient, MissingBrowser, find_browser, open_browser, run_form_posts
 from .clients import (
@@ -104,6 +104,7 @@ __all__ = [
     "sequence_diagram",
     "probes",
     "caching",
+    "exercises",
     "experiments",
     "frameworks",
     "patterns",
