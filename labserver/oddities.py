@@ -72,9 +72,8 @@ def oddities_blueprint() -> Blueprint:
 
     @odd.route("/two-locations", **route)
     def two_locations() -> Response:
-        response = redirect_to(302, "/echo?location=first")
-        response.__class__ = _TwoLocations
-        return response
+        first = redirect_to(302, "/echo?location=first")
+        return _TwoLocations(first.get_data(), status=first.status, headers=first.headers)
 
     @odd.route("/open-redirect", **route)
     def open_redirect() -> Response:

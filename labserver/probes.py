@@ -121,29 +121,29 @@ def _chunks() -> Iterator[bytes]:
     yield BODY
 
 
-def _one_shot_httpx(kind: str) -> Callable[[str, Path], Outcome]:
-    def send(url: str, file: Path) -> Outcome:
-        with httpx.Client(follow_redirects=True, trust_env=False,
-                          timeout=TIMEOUT_SECONDS) as http, file.open("rb") as handle:
-            try:
-                response = http.post(url, content=_chunks() if kind == "generator" else handle)
-            except Exception as exc:  # noqa: BLE001 - the lesson reports whatever httpx raises
-                return Outcome(None, type(exc).__name__, str(exc))
-        return Outcome(response.status_code)
-    return send
+def _one_shot(post: Callable[[str, Any], int]) -> Callable[[str], Callable[[str, Path], Outcome]]:
+    """A probe sender for one Python client: ``post(url, body)`` returns the final status;
+    the body is a generator or the open file, and whatever the client raises is reported."""
+    def for_kind(kind: str) -> Callable[[str, Path], Outcome]:
+        def send(url: str, file: Path) -> Outcome:
+            with file.open("rb") as handle:
+                try:
+                    return Outcome(post(url, _chunks() if kind == "generator" else handle))
+                except Exception as exc:  # noqa: BLE001 - the lesson reports whatever it raises
+                    return Outcome(None, type(exc).__name__, str(exc))
+        return send
+    return for_kind
 
 
-def _one_shot_requests(kind: str) -> Callable[[str, Path], Outcome]:
-    def send(url: str, file: Path) -> Outcome:
-        with requests.Session() as session, file.open("rb") as handle:
-            session.trust_env = False
-            try:
-                response = session.post(url, data=_chunks() if kind == "generator" else handle,
-                                        timeout=TIMEOUT_SECONDS)
-            except Exception as exc:  # noqa: BLE001 - the lesson reports whatever requests raises
-                return Outcome(None, type(exc).__name__, str(exc))
-        return Outcome(response.status_code)
-    return send
+def _httpx_post(url: str, body: Any) -> int:
+    with httpx.Client(follow_redirects=True, trust_env=False, timeout=TIMEOUT_SECONDS) as http:
+        return http.post(url, content=body).status_code
+
+
+def _requests_post(url: str, body: Any) -> int:
+    with requests.Session() as session:
+        session.trust_env = False
+        return session.post(url, data=body, timeout=TIMEOUT_SECONDS).status_code
 
 
 def _one_shot_curl(kind: str) -> Callable[[str, Path], Outcome]:
@@ -160,8 +160,9 @@ def _one_shot_curl(kind: str) -> Callable[[str, Path], Outcome]:
 
 
 ONE_SHOT_BODIES: dict[str, dict[str, Callable[[str], Callable[[str, Path], Outcome]]]] = {
-    "httpx": {"generator": _one_shot_httpx, "open file": _one_shot_httpx},
-    "requests": {"generator": _one_shot_requests, "open file": _one_shot_requests},
+    "httpx": {"generator": _one_shot(_httpx_post), "open file": _one_shot(_httpx_post)},
+    "requests": {"generator": _one_shot(_requests_post),
+                 "open file": _one_shot(_requests_post)},
     "curl": {"standard input": _one_shot_curl, "file": _one_shot_curl},
 }
 """Per client, the bodies that can be read only once (or must be rewound) and how to send

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http import HTTPStatus
 from typing import Any
@@ -61,13 +61,13 @@ def caching_headers(spec: str | None) -> dict[str, str] | None:
     if spec == "heuristic":
         # No freshness stated, but a Last-Modified a day old: a cache may then compute
         # a heuristic freshness (RFC 9111 §4.2.2), if the status code allows it.
-        return {"Last-Modified": format_datetime(datetime.now(timezone.utc) - timedelta(days=1),
+        return {"Last-Modified": format_datetime(datetime.now(UTC) - timedelta(days=1),
                                                  usegmt=True)}
     kind, _, seconds = spec.partition("=")
     if kind in ("max-age", "expires") and seconds.isdigit() and int(seconds) <= MAX_AGE_LIMIT:
         if kind == "max-age":
             return {"Cache-Control": f"max-age={int(seconds)}"}
-        when = datetime.now(timezone.utc) + timedelta(seconds=int(seconds))
+        when = datetime.now(UTC) + timedelta(seconds=int(seconds))
         return {"Expires": format_datetime(when, usegmt=True)}
     raise ValueError("cache must be none, no-store, heuristic, max-age=N or expires=N "
                      f"(N seconds, at most {MAX_AGE_LIMIT})")
