@@ -39,7 +39,7 @@ _CANDIDATES = (
     r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
 )
 
-_LAUNCH_ARGS = [
+LAUNCH_ARGS = [
     # What a headless browser in a container needs, and nothing that reaches the network
     # on its own (this machine's network is closed, and a lab stays on loopback).
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -91,7 +91,7 @@ class ChromiumClient(Client):
         self._origin: str | None = None
         self._closed = False
         # Trust exactly the lab server's key, in this browser process only.
-        self._args = _LAUNCH_ARGS + (
+        self._args = LAUNCH_ARGS + (
             [f"--ignore-certificate-errors-spki-list={tls.server_spki_sha256}"] if tls else [])
         try:
             self._call(self._launch)

@@ -16,7 +16,7 @@ from .app import CODES, METHODS
 from .experiments import aliased
 from .journal import Entry
 from .server import LabServer
-from .spec import ALLOWED, AS_SPECIFIED, NOT_ALLOWED, NOT_FOLLOWED, compare
+from .spec import NOT_ALLOWED, compare
 
 VOLATILE_HEADERS = frozenset({"Host", "Accept-Encoding"})
 """Request headers dropped from displays: Host carries the port the OS picked, and
@@ -26,12 +26,14 @@ be installed."""
 HOP_COLUMNS = ["hop", "method", "target", "status", "location", "body_length",
                "content_type"]
 
-VERDICT_COLOURS = {
-    AS_SPECIFIED: "",
-    ALLOWED: "background-color: #fde68a",       # amber
-    NOT_ALLOWED: "background-color: #fca5a5",   # red
-    NOT_FOLLOWED: "background-color: #d1d5db",  # grey
+PALETTE = {
+    "method changed": "background-color: #fde68a",     # amber
+    "body dropped": "background-color: #f9a8d4",       # pink
+    "refused": "background-color: #d1d5db",            # grey
+    "credential leaked": "background-color: #fca5a5",  # red
+    "credential kept": "background-color: #bbf7d0",    # green
 }
+"""One colour for each thing a redirect can do to a request, the same in every table."""
 
 
 def stable_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -81,6 +83,18 @@ def body_label(row: pd.Series) -> str:
     return f"{label} + body" if row["body_arrived"] else f"{label}, body lost"
 
 
+def what_happened(row: pd.Series) -> str:
+    """The :data:`PALETTE` name for a matrix cell: refused, method changed, body dropped,
+    or "" when the request arrived as it was sent."""
+    if not row["final_method"]:
+        return "refused"
+    if row["final_method"] != row["method"]:
+        return "method changed"
+    if row["body_sent"] and not row["body_arrived"]:
+        return "body dropped"
+    return ""
+
+
 def _grid(data: pd.DataFrame, values: str) -> pd.DataFrame:
     """Pivot to methods down and codes across, in teaching order.
 
@@ -120,6 +134,7 @@ class StyledTable:
 
     A pandas Styler would show its memory address in a notebook's text output and a
     random id in its HTML; this wrapper gives it an id derived from the content.
+    ``legend`` maps each key's words to its CSS ("" is drawn white).
     """
 
     def __init__(self, table: pd.DataFrame, styles: pd.DataFrame, legend: dict[str, str],
@@ -138,8 +153,8 @@ class StyledTable:
         if self.caption:
             styler = styler.set_caption(self.caption)
         keys = "".join(
-            f'<span style="{css}; padding: 0 0.5em; margin-right: 0.5em; '
-            f'border: 1px solid #9ca3af">{label}</span>'
+            f'<span style="{css or "background-color: #ffffff"}; padding: 0 0.5em; '
+            f'margin-right: 0.5em; border: 1px solid #9ca3af">{label}</span>'
             for label, css in self.legend.items())
         return styler.to_html() + f'<p style="font-size: 0.9em">Key: {keys}</p>'
 
@@ -148,52 +163,62 @@ class StyledTable:
         return f"{self.caption}\n{self.table.to_string()}\nKey: {key}".lstrip("\n")
 
 
-def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
-    """The method × code matrix coloured by RFC 9110 verdict; ``≠Fetch`` marks a browser
-    difference.
+MATRIX_LEGEND = {"as sent": "", **{name: PALETTE[name]
+                                   for name in ("method changed", "body dropped", "refused")}}
 
-    White: as RFC 9110 says. Amber: a change RFC 9110 allows. Red: a change RFC 9110
-    does not allow. Grey: the client did not follow. A trailing ``≠Fetch`` says the
-    cell differs from what a browser does under the Fetch standard.
+
+def outcomes(frame: pd.DataFrame, caption: str = "") -> StyledTable:
+    """The method × code matrix with each cell coloured by what the redirect did to it.
+
+    A cell says which method arrived and whether the body came along; amber: the
+    method changed, pink: same method but the body was dropped, grey: not followed.
+    """
+    data = frame.assign(cell=frame.apply(body_label, axis=1),
+                        css=frame.apply(what_happened, axis=1).map(lambda k: PALETTE.get(k, "")))
+    return StyledTable(_grid(data, "cell"), _grid(data, "css"), MATRIX_LEGEND, caption)
+
+
+def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
+    """The method × code matrix judged against RFC 9110 and the Fetch standard.
+
+    Colours are the :data:`PALETTE`'s (what happened); ``✗RFC`` marks a change RFC 9110
+    does not allow, and ``≠Fetch`` a cell where a browser, under Fetch, would differ.
     """
     verdicts = compare(frame)
     labels = frame.apply(cell_label, axis=1)
-    marked = [f"{label} ≠Fetch" if not same else label
-              for label, same in zip(labels, verdicts["matches_fetch"], strict=True)]
-    data = verdicts.assign(cell=marked, css=verdicts["rfc_verdict"].map(VERDICT_COLOURS))
-    table, styles = _grid(data, "cell"), _grid(data, "css")
-    legend = {**VERDICT_COLOURS, AS_SPECIFIED: "background-color: #ffffff",
+    marked = [label + (" ✗RFC" if verdict == NOT_ALLOWED else "") + ("" if same else " ≠Fetch")
+              for label, verdict, same in zip(labels, verdicts["rfc_verdict"],
+                                              verdicts["matches_fetch"], strict=True)]
+    css = frame.apply(what_happened, axis=1).map(lambda k: PALETTE.get(k, ""))
+    data = verdicts.assign(cell=marked, css=css.to_numpy())
+    legend = {**MATRIX_LEGEND, "✗RFC: RFC 9110 does not allow this change": "",
               "≠Fetch: a browser would differ": ""}
-    return StyledTable(table, styles, legend, caption)
+    return StyledTable(_grid(data, "cell"), _grid(data, "css"), legend, caption)
 
 
-LEAK_COLOURS = {
-    "leaked": "background-color: #fca5a5",   # red: sent to an origin it was not meant for
-    "kept": "background-color: #bbf7d0",     # green: kept where it belongs
-    "stripped": "",
-}
+LEAK_LABELS = {"leaked": "credential leaked", "kept": "credential kept", "stripped": ""}
+
+
+def leak_label(row: pd.Series, value: str = "authorization_arrived") -> str:
+    """A credential that arrives on the same origin was *kept*; one that arrives anywhere
+    else *leaked*; one that did not arrive was *stripped*."""
+    if not row[value]:
+        return "stripped"
+    return "kept" if row["scenario"] == "same-origin" else "leaked"
 
 
 def leaks(frame: pd.DataFrame, value: str = "authorization_arrived",
           caption: str = "") -> StyledTable:
-    """Client × scenario: was the credential in ``value`` sent on, and was that a leak?
-
-    A credential that arrives on the same origin was *kept*; one that arrives anywhere
-    else *leaked* (red); one that did not arrive was *stripped*.
-    """
-    def label(row: pd.Series) -> str:
-        if not row[value]:
-            return "stripped"
-        return "kept" if row["scenario"] == "same-origin" else "leaked"
-
-    data = frame.assign(cell=frame.apply(label, axis=1))
+    """Client × scenario: was the credential in ``value`` sent on, and was that a leak?"""
+    data = frame.assign(cell=frame.apply(leak_label, axis=1, value=value))
     clients = list(dict.fromkeys(data["client"]))
     scenarios = list(dict.fromkeys(data["scenario"]))
     table = data.pivot(index="client", columns="scenario", values="cell").loc[clients, scenarios]
     table.columns.name = "redirect →"
-    styles = table.map(LEAK_COLOURS.get)
-    return StyledTable(table, styles, {k: v or "background-color: #ffffff"
-                                       for k, v in LEAK_COLOURS.items()}, caption)
+    styles = table.map(lambda cell: PALETTE.get(LEAK_LABELS[cell], ""))
+    legend = {"leaked: sent to another origin": PALETTE["credential leaked"],
+              "kept: stayed on its origin": PALETTE["credential kept"], "stripped": ""}
+    return StyledTable(table, styles, legend, caption)
 
 
 class Diagram:

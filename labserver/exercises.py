@@ -1,16 +1,24 @@
 """Exercises: the learner predicts, the lab grades against its own live result.
 
-A grader names exactly which prediction was wrong and why, citing the journal's hops
-for that experiment, so the feedback is the lesson's evidence, not an answer key.
+A grader names exactly which prediction was wrong and why, citing what the lab saw
+(the journal's hops, where there are some), so the feedback is the lesson's evidence,
+not an answer key. Solutions are computed too, and shown folded until opened.
 """
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
+from flask import Blueprint
 
+from .clients import Client, HttpxClient, RequestsClient
 from .display import cell_label
+from .experiments import BODY, BODY_HEADERS, BODY_METHODS, Experiment, experiment_row
+from .server import LabServer
 
 
 @dataclass
@@ -36,24 +44,127 @@ class Verdict:
         return "\n".join([f"**{head}**", "", *(f"- {line}" for line in rest)])
 
 
+def _normal(value: object) -> str:
+    """Predictions are compared as words: ``True``, "true" and "yes" are one answer."""
+    text = str(value).strip().lower()
+    return {"true": "yes", "false": "no"}.get(text, text)
+
+
+def grade(title: str, predictions: Mapping[Any, object], observed: Mapping[Any, object],
+          evidence: Mapping[Any, str] | None = None) -> Verdict:
+    """Compare each prediction with what the lab observed for the same key.
+
+    ``evidence`` (the journal's hops, say) is quoted after every miss, so the learner
+    sees why, not only that, the prediction was wrong.
+    """
+    verdict = Verdict(title)
+    known = ", ".join(str(key) for key in observed)
+    for key, expected in predictions.items():
+        if key not in observed:
+            verdict.wrong.append(f"{key}: the lab has no result for {key!r} "
+                                 f"(check the spelling; it has: {known})")
+            continue
+        seen = observed[key]
+        if _normal(expected) == _normal(seen):
+            verdict.right.append(str(key))
+            continue
+        why = f" ({evidence[key]})" if evidence and evidence.get(key) else ""
+        verdict.wrong.append(f"{key}: you said {expected}, the lab saw {seen}{why}")
+    return verdict
+
+
+def grade_column(title: str, predictions: Mapping[Any, object], frame: pd.DataFrame, *,
+                 key: str, value: str | Callable[[pd.Series], object],
+                 evidence: str | None = None) -> Verdict:
+    """:func:`grade` against a lesson's own table: ``key`` names the row (a client, a
+    target), ``value`` the column (or a function of the row) that was predicted."""
+    rows = frame.reset_index() if key not in frame.columns else frame
+    values = rows.apply(value, axis=1) if callable(value) else rows[value]
+    observed = dict(zip(rows[key], values, strict=True))
+    quoted = dict(zip(rows[key], rows[evidence], strict=True)) if evidence else None
+    return grade(title, predictions, observed, quoted)
+
+
 def grade_methods(predictions: dict[str, str], observed: pd.DataFrame, code: int) -> Verdict:
     """Grade predictions of the method that reaches the target after ``code``.
 
     ``predictions`` maps each method sent to the method you expect at ``/echo`` (or
     "refused"); ``observed`` is a tidy frame from :func:`labserver.run_matrix`.
     """
-    rows = observed[observed["code"] == code].set_index("method")
-    verdict = Verdict(f"{code}, method by method")
-    for method, expected in predictions.items():
-        if method not in rows.index:
-            verdict.wrong.append(f"{method}: the lab ran no {method} through {code} "
-                                 "(check the method's spelling)")
-            continue
-        row = rows.loc[method]
-        seen = cell_label(row)
-        if expected.strip().upper() == seen.upper():
-            verdict.right.append(method)
-        else:
-            verdict.wrong.append(f"{method}: you said {expected}, the journal shows "
-                                 f"{seen} ({row['hops']})")
+    return grade_column(f"{code}, method by method", predictions,
+                        observed[observed["code"] == code], key="method", value=cell_label,
+                        evidence="hops")
+
+
+# -- fix a broken redirect ------------------------------------------------------------
+
+APP_CLIENTS: tuple[type[Client], ...] = (HttpxClient, RequestsClient)
+"""The clients a fixed redirect must keep the method and body for. urllib is left out on
+purpose: it refuses to follow any redirect of a body (lesson 07), so no fix could pass."""
+
+
+def check_redirect_app(blueprint: Blueprint, path: str, target: str = "/echo",
+                       clients: Iterable[type[Client]] = APP_CLIENTS) -> Verdict:
+    """Mount ``blueprint`` on a private lab server and send every body method to ``path``.
+
+    The app passes when each request arrives at ``target`` with its method and its
+    body intact, for every client; each failure names the client, the status the app
+    sent and the journal's hops.
+    """
+    verdict = Verdict(f"Your redirect at {path}, method by method and client by client")
+    with LabServer(name="your-app") as server:
+        server.app.register_blueprint(blueprint)
+        for client_class in clients:
+            with client_class() as client:
+                for method in BODY_METHODS:
+                    verdict_for = f"{client.name} {method}"
+                    with server.journal.watch() as hops:
+                        result = client.send(method, server.url + path, body=BODY,
+                                             headers=BODY_HEADERS)
+                    first = hops[0].status if hops else 0
+                    row = experiment_row(client.name, Experiment(first, method, target),
+                                         hops, result)
+                    if row["final_method"] == method and row["body_arrived"]:
+                        verdict.right.append(verdict_for)
+                    else:
+                        verdict.wrong.append(f"{verdict_for}: "
+                                             f"{_what_went_wrong(row, first, target)} "
+                                             f"({row['hops']})")
     return verdict
+
+
+def _what_went_wrong(row: dict[str, Any], status: int, target: str) -> str:
+    if not 300 <= status < 400:
+        return f"your app answered {status}, not a redirect (is the route right?)"
+    if not row["final_method"]:
+        return f"after your {status} the request never reached {target}"
+    if row["final_method"] != row["method"]:
+        return f"after your {status} it arrived as {row['final_method']}, without its body"
+    return f"after your {status} it arrived as {row['method']}, but without its body"
+
+
+# -- solutions ------------------------------------------------------------------------
+
+class Solution:
+    """A computed answer, folded: JupyterLab shows "Solution" until the learner opens it."""
+
+    label = "Solution (click to open)"
+
+    def __init__(self, answer: object, note: str = "") -> None:
+        self.answer = answer
+        self.note = note
+
+    def _repr_html_(self) -> str:
+        inner = getattr(self.answer, "_repr_html_", None)
+        body = inner() if inner else f"<pre>{html.escape(repr(self.answer))}</pre>"
+        note = f"<p>{html.escape(self.note)}</p>" if self.note else ""
+        return f"<details><summary>{self.label}</summary>{note}{body}</details>"
+
+    def __repr__(self) -> str:
+        return "\n".join(filter(None, [self.label, self.note, repr(self.answer)]))
+
+
+def solution(answer: object, note: str = "") -> Solution:
+    """Show ``answer`` (and a ``note`` on how to get there) folded, so opening it is the
+    learner's choice."""
+    return Solution(answer, note)

@@ -49,6 +49,25 @@ def follow(server: LabServer, client: Client, path: str, *, method: str = "GET",
             "error": result.error or "", "hops": describe_hops(hops, servers if others else ())}
 
 
+# -- moving an API -------------------------------------------------------------------
+
+def api_move(server: LabServer, client: httpx.Client, codes: tuple[int, ...]) -> pd.DataFrame:
+    """Create a user through ``/api/v1/users`` while v1 answers with each of ``codes``:
+    which method reached ``/api/v2/users``, and what the client was told."""
+    rows = {}
+    try:
+        for code in codes:
+            server.app.config["API_MOVE_CODE"] = code
+            with server.journal.watch() as hops:
+                answer = client.post(server.url + "/api/v1/users",
+                                     json={"name": "Ada", "email": "ada@example.org"})
+            rows[code] = {"method at v2": hops[-1].method if len(hops) > 1 else "",
+                          "status": answer.status_code, "hops": describe_hops(hops)}
+    finally:
+        server.app.config["API_MOVE_CODE"] = 307
+    return pd.DataFrame(rows).T.rename_axis("v1 answers")
+
+
 # -- open redirects -----------------------------------------------------------------
 
 def judge_targets(targets: dict[str, str] = TRICKY_TARGETS,
@@ -104,11 +123,13 @@ BODY_HEADERS_SENT = {
 """Headers that describe the body, sent with a POST that a 303 turns into a GET."""
 
 
-def body_headers_after_get(server: LabServer, client: Client) -> pd.DataFrame:
-    """Which body headers (and Content-Length) still arrive once a 303 made the POST a GET."""
+def body_headers_after_get(server: LabServer, client: Client, code: int = 303) -> pd.DataFrame:
+    """Which body headers (and Content-Length) still arrive once ``code`` (303 by
+    design, 301 and 302 in practice) made the POST a GET."""
     client.prepare(server.url)
     with watch_all((server,)) as hops:
-        client.send("POST", server.url + "/redirect/303", body=BODY, headers=BODY_HEADERS_SENT)
+        client.send("POST", server.url + f"/redirect/{code}", body=BODY,
+                    headers=BODY_HEADERS_SENT)
     final = _final_hop(hops)
     arrived = final.headers if final else {}
     row = {"client": client.name, "method at target": final.method if final else ""}

@@ -43,10 +43,10 @@ def test_conformance_html_is_identical_across_runs_and_has_no_random_id(server):
     assert "#T_lab_" in first and "0x" not in first
 
 
-def test_conformance_marks_differences_from_fetch(server):
+def test_conformance_marks_what_rfc_9110_forbids_and_where_fetch_differs(server):
     with HttpxClient() as client:
         table = conformance(run_matrix(server, client)).table
-    assert table.loc["PUT", 302] == "GET ≠Fetch"
+    assert table.loc["PUT", 302] == "GET ✗RFC ≠Fetch"
     assert table.loc["POST", 307] == "POST"
 
 
@@ -79,3 +79,35 @@ def test_sequence_diagram_draws_each_hop_and_marks_the_method_change(server):
     assert "S1-->>C: 303 Location /echo" in diagram
     assert "Note over C,S1: method changed: POST → GET, body dropped" in diagram
     assert sequence_diagram(hops)._repr_markdown_().startswith("```mermaid\n")
+
+
+def _cell(method: str, final: str, body_arrived: bool = True, code: int = 307) -> dict:
+    return {"client": "c", "code": code, "method": method, "final_method": final,
+            "body_sent": method in ("POST", "PUT", "PATCH"), "body_arrived": body_arrived,
+            "error": "", "outcome": "followed" if final else "refused"}
+
+
+def test_each_thing_a_redirect_does_has_its_own_colour_in_the_matrix():
+    from labserver import PALETTE, outcomes
+
+    frame = pd.DataFrame([_cell("GET", "GET"), _cell("POST", "GET", False),
+                          _cell("PUT", "PUT", False), _cell("PATCH", "")])
+    styled = outcomes(frame)
+    assert styled.styles.loc["GET", 307] == ""
+    assert styled.styles.loc["POST", 307] == PALETTE["method changed"]
+    assert styled.styles.loc["PUT", 307] == PALETTE["body dropped"]
+    assert styled.styles.loc["PATCH", 307] == PALETTE["refused"]
+    assert len({PALETTE[k] for k in ("method changed", "body dropped", "refused",
+                                      "credential leaked")}) == 4
+    assert "method changed" in styled._repr_html_() and "Key: as sent" in repr(styled)
+
+
+def test_a_leaked_credential_is_red_in_the_leak_table_as_everywhere():
+    from labserver import PALETTE, leaks
+
+    frame = pd.DataFrame([{"client": "c", "scenario": "same-origin", "authorization_arrived": True},
+                          {"client": "c", "scenario": "cross-origin",
+                           "authorization_arrived": True}])
+    styled = leaks(frame)
+    assert styled.table.loc["c"].tolist() == ["kept", "leaked"]
+    assert styled.styles.loc["c", "cross-origin"] == PALETTE["credential leaked"]

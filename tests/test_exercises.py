@@ -1,9 +1,11 @@
 """The grader names each wrong prediction and cites the journal."""
 
+import pandas as pd
 import pytest
+from flask import Blueprint, redirect
 
 from labserver import HttpxClient, run_matrix
-from labserver.exercises import grade_methods
+from labserver.exercises import check_redirect_app, grade, grade_column, grade_methods, solution
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +22,60 @@ def test_all_right_is_said_so(observed):
 def test_a_wrong_prediction_is_named_with_the_journal_evidence(observed):
     verdict = grade_methods({"POST": "GET", "PUT": "PUT"}, observed, 302)
     assert verdict.right == ["POST"]
-    assert verdict.wrong == ["PUT: you said PUT, the journal shows GET "
+    assert verdict.wrong == ["PUT: you said PUT, the lab saw GET "
                              "(PUT /redirect/302 → 302 | GET /echo → 200)"]
     assert verdict._repr_markdown_().startswith("**302, method by method: 1 of 2 right.**")
 
 
 def test_an_unknown_method_is_pointed_out(observed):
     assert "spelling" in grade_methods({"PUTT": "PUT"}, observed, 302).wrong[0]
+
+
+def test_yes_no_and_booleans_are_one_answer():
+    verdict = grade("t", {"a": True, "b": "no", "c": 20}, {"a": "yes", "b": False, "c": "20"})
+    assert verdict.right == ["a", "b", "c"]
+
+
+def test_a_miss_quotes_the_evidence_for_that_key_only():
+    verdict = grade("t", {"a": 1, "b": 2}, {"a": 1, "b": 3}, {"a": "A", "b": "B hops"})
+    assert verdict.wrong == ["b: you said 2, the lab saw 3 (B hops)"]
+
+
+def test_grading_against_a_lesson_table_reads_the_named_row_and_column():
+    table = pd.DataFrame({"client": ["x", "y"], "followed": [20, 30]}).set_index("client")
+    verdict = grade_column("limits", {"x": 20, "y": 20}, table, key="client", value="followed")
+    assert verdict.right == ["x"] and verdict.wrong == ["y: you said 20, the lab saw 30"]
+
+
+def _moved(code: int | None) -> Blueprint:
+    blueprint = Blueprint(f"moved_{code}", __name__)
+
+    @blueprint.route("/shop/orders", methods=("POST", "PUT", "PATCH"))
+    def orders():
+        return redirect("/echo") if code is None else redirect("/echo", code=code)
+
+    return blueprint
+
+
+def test_flasks_default_redirect_fails_the_fix_it_exercise_with_the_journal_quoted():
+    verdict = check_redirect_app(_moved(None), "/shop/orders")
+    assert not verdict.right and len(verdict.wrong) == 6
+    assert verdict.wrong[0] == ("httpx POST: after your 302 it arrived as GET, without its body "
+                                "(POST /shop/orders → 302 | GET /echo → 200)")
+
+
+@pytest.mark.parametrize("code", [307, 308])
+def test_a_307_or_308_fix_passes_for_every_body_method(code):
+    verdict = check_redirect_app(_moved(code), "/shop/orders")
+    assert not verdict.wrong and len(verdict.right) == 6
+
+
+def test_a_wrong_route_is_said_to_be_no_redirect_at_all():
+    verdict = check_redirect_app(_moved(307), "/shop/order")
+    assert "answered 404, not a redirect" in verdict.wrong[0]
+
+
+def test_a_solution_is_folded_until_opened():
+    folded = solution(pd.DataFrame({"a": [1]}))
+    assert folded._repr_html_().startswith("<details><summary>Solution (click to open)</summary>")
+    assert repr(folded).startswith("Solution (click to open)\n")

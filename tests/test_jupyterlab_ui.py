@@ -1,0 +1,296 @@
+"""Every lesson as a learner sees it: opened in JupyterLab, in a real browser, run from the UI.
+
+nbval proves the kernel computes what the lesson stored; it does not prove that the
+lesson *looks* right. Here JupyterLab is started on loopback, each lesson is opened in
+headless Chromium (Debian's ``chromium``, driven by Playwright as in the browser lesson),
+``Run > Run All Cells`` is clicked, and the test asserts what a learner would notice:
+no cell errored, every Mermaid diagram was drawn as SVG, every coloured table is there.
+
+A screenshot of each lesson is saved under ``artifacts/jupyterlab/`` (or the folder in
+``REDIRECT_LAB_ARTIFACTS``), which CI keeps. Lessons run on a copy of ``notebooks/`` with
+the outputs cleared, so what is checked came from this run, and the stored outputs nbval
+checks are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from labserver.browser import LAUNCH_ARGS, find_browser
+from labserver.environment import missing_needs
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ARTIFACTS = Path(os.environ.get("REDIRECT_LAB_ARTIFACTS", ROOT / "artifacts")) / "jupyterlab"
+RUN_TIMEOUT_SECONDS = 6 * 60
+"""A whole lesson, browser lessons included, on a loaded 2-core machine."""
+
+DRAWN = ".jp-RenderedMermaid :is(svg, img[src^='data:image/svg+xml'])"
+"""A Mermaid diagram JupyterLab has drawn: inline SVG, or an SVG image (4.4+)."""
+
+SETTINGS = {
+    # Every cell in the DOM, so every output can be counted and the screenshot is whole.
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # No news or update checks: nothing leaves loopback, and no toast covers the page.
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+
+pytestmark = pytest.mark.skipif(find_browser() is None,
+                                reason="no Chromium-family browser installed "
+                                       "(Debian: apt-get install chromium)")
+
+
+@dataclass
+class JupyterLab:
+    url: str
+    token: str
+    root: Path
+
+
+def _clear_outputs(path: Path) -> None:
+    """Start from no outputs, so everything checked afterwards came from this run."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(lab: JupyterLab, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{lab.url}/api/status?token={lab.token}", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.25)
+    raise RuntimeError(f"JupyterLab did not answer within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    """JupyterLab on 127.0.0.1 with private config, settings and a copy of the lessons."""
+    home = tmp_path_factory.mktemp("jupyterlab")
+    root = home / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    for lesson in root.glob("*.ipynb"):
+        _clear_outputs(lesson)
+    settings = home / "settings"
+    for name, values in SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+           "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    token = secrets.token_hex(16)
+    with (home / "jupyterlab.log").open("w") as log:
+        process = None
+        for _attempt in range(3):  # another process may take the port between probe and bind
+            port = _free_port()
+            lab = JupyterLab(f"http://127.0.0.1:{port}", token, root)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+                 "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+                 "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+                 f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
+                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                env=env, stdout=subprocess.DEVNULL, stderr=log)
+            try:
+                _wait_until_up(lab, process)
+                break
+            except RuntimeError:
+                _stop(process)
+        else:
+            pytest.fail(f"JupyterLab did not start; see {home / 'jupyterlab.log'}")
+        try:
+            yield lab
+        finally:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=find_browser(), headless=True,
+                                              args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+def _expected(notebook: dict) -> tuple[int, int]:
+    """(Mermaid diagrams, coloured tables) in a notebook's cells and outputs."""
+    diagrams = tables = 0
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            diagrams += "".join(cell["source"]).count("```mermaid")
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            diagrams += "".join(data.get("text/markdown", "")).count("```mermaid")
+            diagrams += "text/vnd.mermaid" in data
+            tables += len(re.findall(r'<table id="T_lab_', "".join(data.get("text/html", ""))))
+    return diagrams, tables
+
+
+def _save(page, path: Path) -> dict:
+    """Save from the UI (Ctrl+S) and read back what the learner's run has produced so far."""
+    before = path.stat().st_mtime_ns
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == before:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path.name} was not saved from the UI")
+        time.sleep(0.1)
+    for _ in range(50):  # the write may still be under way
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            time.sleep(0.1)
+    raise AssertionError(f"{path.name} saved from the UI is not valid JSON")
+
+
+def _unrun(notebook: dict) -> list[int]:
+    return [n for n, cell in enumerate(notebook["cells"], start=1)
+            if cell["cell_type"] == "code" and "".join(cell["source"]).strip()
+            and cell.get("execution_count") is None]
+
+
+def _run_all_cells(page, lesson: Path, lab: JupyterLab) -> dict:
+    """Open the lesson in a fresh workspace, click Run > Run All Cells, wait for the
+    kernel to finish, and return the notebook as the UI saved it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(f"{lab.url}/lab/tree/{lesson.name}?reset&token={lab.token}")
+    idle = page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
+    idle.wait_for()
+    # The kernel must be up before Run All, or the cells queued meanwhile are dropped.
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for()
+    for _attempt in range(3):
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:  # a cell queued ([*]) or already run ([1]): the run has started
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                          .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
+                timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    idle_polls = 0
+    while True:
+        time.sleep(2)
+        ran = _save(page, lab.root / lesson.name)
+        idle_polls = idle_polls + 1 if idle.count() else 0
+        # Done when every cell ran, or when the kernel has stayed idle with some left
+        # unrun (a cell failed and Run All stopped there).
+        if (idle_polls and not _unrun(ran)) or idle_polls >= 3:
+            return ran
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{lesson.name}: still running after {RUN_TIMEOUT_SECONDS} s, "
+                                 f"cells {_unrun(ran)} not run")
+
+
+def _shut_down_kernels(lab: JupyterLab) -> None:
+    """One lesson's kernel (its lab servers, its browser) must not outlive its test."""
+    headers = {"Authorization": f"token {lab.token}"}
+    request = urllib.request.Request(f"{lab.url}/api/sessions", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        sessions = json.load(answer)
+    for session in sessions:
+        urllib.request.urlopen(urllib.request.Request(
+            f"{lab.url}/api/sessions/{session['id']}", method="DELETE", headers=headers),
+            timeout=30).close()
+
+
+def _screenshot(page, lesson: Path) -> Path:
+    """The whole lesson in one picture: sidebar closed, the page as tall as the notebook."""
+    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+b")  # the file browser takes a quarter of the width
+    scroller = ".jp-NotebookPanel .jp-WindowedPanel-outer"
+    height = page.evaluate(f"() => document.querySelector('{scroller}').scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(height + 200, 30_000)})
+    page.evaluate(f"() => document.querySelector('{scroller}').scrollTo(0, 0)")
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{lesson.stem}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_runs_cleanly_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,
+                                           browser) -> None:
+    missing = missing_needs(lesson)
+    if missing:
+        pytest.skip("; ".join(missing))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        ran = _run_all_cells(page, lesson, jupyterlab)
+        errors = [f"cell {n}: {o['ename']}: {o['evalue']}"
+                  for n, cell in enumerate(ran["cells"], start=1)
+                  for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        assert not errors, f"{lesson.name} errored in JupyterLab: {errors}"
+        assert not _unrun(ran), f"{lesson.name}: cells {_unrun(ran)} did not run"
+
+        diagrams, tables = _expected(ran)
+        page.wait_for_function(
+            f"() => document.querySelectorAll(`{DRAWN}`).length >= {diagrams}",
+            timeout=30_000)
+        drawn = page.locator(DRAWN).count()
+        warnings = page.locator(".jp-RenderedMermaid.jp-mod-warning").count()
+        assert (drawn, warnings) == (diagrams, 0), \
+            f"{lesson.name}: {drawn} of {diagrams} Mermaid diagrams drawn, {warnings} failed"
+        shown = page.locator("table[id^='T_lab_']").count()
+        assert shown == tables, f"{lesson.name}: {shown} of {tables} coloured tables shown"
+        _screenshot(page, lesson)
+    finally:
+        context.close()
+        _shut_down_kernels(jupyterlab)
+
+
+def test_screenshots_show_the_lessons_pictures() -> None:
+    """The lessons with diagrams and coloured tables exist: the UI test has something to see."""
+    counts = [_expected(json.loads(p.read_text(encoding="utf-8"))) for p in LESSONS]
+    assert sum(d for d, _ in counts) >= 2
+    assert sum(t for _, t in counts) >= 2
