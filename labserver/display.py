@@ -239,12 +239,20 @@ def _mermaid_text(text: str) -> str:
     return text.replace("#", "#35;").replace(";", "#59;")
 
 
+def _mermaid_rgb(name: str) -> str:
+    """A :data:`PALETTE` colour as Mermaid's ``rgb(r, g, b)``."""
+    hex_colour = PALETTE[name].rsplit("#", 1)[1]
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgb({red}, {green}, {blue})"
+
+
 def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
                      client: str = "client") -> Diagram:
     """A redirect chain as the journal saw it, drawn as a sequence diagram.
 
     One arrow per request (method, target, body size) and one per answer (status,
-    Location); a note marks where the method changed or the body was dropped.
+    Location); a note on a band of the :data:`PALETTE`'s colour marks where the method
+    changed (amber) or only the body was dropped (pink).
     """
     lines = ["sequenceDiagram", f"    participant C as {client}"]
     names: list[str] = []
@@ -255,17 +263,21 @@ def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
             names.append(hop.server)
             lines.append(f"    participant S{len(names)} as {hop.server}")
         server = f"S{names.index(hop.server) + 1}"
-        body = f" ({hop.body_length} bytes)" if hop.body_length else ""
+        body = f" ({hop.body_length} byte{'s' * (hop.body_length != 1)})" if hop.body_length else ""
         request = _mermaid_text(f"{hop.method} {aliased(hop.target, servers)}")
-        arrows.append(f"    C->>{server}: {request}{body}")
-        if previous is not None:
-            changes = []
-            if hop.method != previous.method:
-                changes.append(f"method changed: {previous.method} → {hop.method}")
-            if previous.body_length and not hop.body_length:
-                changes.append("body dropped")
-            if changes:
-                arrows.append(f"    Note over C,{server}: {', '.join(changes)}")
+        arrow = f"    C->>{server}: {request}{body}"
+        changes = []
+        if previous is not None and hop.method != previous.method:
+            changes.append(f"method changed: {previous.method} → {hop.method}")
+        if previous is not None and previous.body_length and not hop.body_length:
+            changes.append("body dropped")
+        if changes:  # the changed request on a band of the PALETTE's colour for it
+            colour = _mermaid_rgb("method changed" if hop.method != previous.method
+                                  else "body dropped")
+            arrows += [f"    rect {colour}", arrow,
+                       f"    Note over C,{server}: {', '.join(changes)}", "    end"]
+        else:
+            arrows.append(arrow)
         answer = str(hop.status)
         if hop.location:
             answer += f" Location {aliased(hop.location, servers)}"

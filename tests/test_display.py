@@ -75,9 +75,11 @@ def test_sequence_diagram_draws_each_hop_and_marks_the_method_change(server):
     diagram = repr(sequence_diagram(hops))
     assert diagram.splitlines()[:3] == ["sequenceDiagram", "    participant C as client",
                                         "    participant S1 as lab"]
-    assert "C->>S1: POST /redirect/303 (1 bytes)" in diagram
+    assert "C->>S1: POST /redirect/303 (1 byte)" in diagram
     assert "S1-->>C: 303 Location /echo" in diagram
     assert "Note over C,S1: method changed: POST → GET, body dropped" in diagram
+    # on a band of the palette's amber (#fde68a), the colour of "method changed" everywhere
+    assert "    rect rgb(253, 230, 138)\n    C->>S1: GET /echo\n" in diagram
     assert sequence_diagram(hops)._repr_markdown_().startswith("```mermaid\n")
 
 

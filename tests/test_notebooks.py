@@ -5,6 +5,7 @@ nothing to compare, so it would pass without checking anything.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,22 @@ def test_readme_lists_every_lesson():
     readme = (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
     for lesson in LESSONS:
         assert f"notebooks/{lesson.name}" in readme
+
+
+GRADED = r"\*\*.+: \d+ of \d+ right\."
+"""How a verdict of :mod:`labserver.exercises` starts when rendered as Markdown."""
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_lesson_has_a_graded_exercise_with_its_verdict_stored(lesson):
+    verdicts = [output for cell in _code_cells(lesson) for output in cell["outputs"]
+                if re.match(GRADED, "".join(output.get("data", {}).get("text/markdown", "")))]
+    assert verdicts, f"{lesson.name} has no graded exercise with a stored verdict"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_solutions_stay_folded_until_opened(lesson):
+    for cell in _code_cells(lesson):
+        if "exercises.solution(" in "".join(cell["source"]):
+            html = "".join(cell["outputs"][0]["data"]["text/html"])
+            assert html.startswith("<details><summary>Solution")
