@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from .clients import Client, HttpxClient, RequestsClient
 from .display import cell_label
 from .experiments import BODY, BODY_HEADERS, BODY_METHODS, Experiment, experiment_row
+from .responses import json_error
 from .server import LabServer
+from .targets import UnsafeTarget, safe_target
 
 
 @dataclass
@@ -57,6 +59,9 @@ def grade(title: str, predictions: Mapping[Any, object], observed: Mapping[Any, 
     ``evidence`` (the journal's hops, say) is quoted after every miss, so the learner
     sees why, not only that, the prediction was wrong.
     """
+    if not isinstance(predictions, Mapping):
+        raise PredictionError("write the prediction as a dict, one entry per case, such as "
+                              f"{{'POST': 'GET'}}; this is a {type(predictions).__name__}")
     verdict = Verdict(title)
     known = ", ".join(str(key) for key in observed)
     for key, expected in predictions.items():
@@ -103,21 +108,55 @@ APP_CLIENTS: tuple[type[Client], ...] = (HttpxClient, RequestsClient)
 purpose: it refuses to follow any redirect of a body (lesson 07), so no fix could pass."""
 
 
+class PredictionError(ValueError):
+    """Something the grader cannot read; IPython shows the message, not a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"Cannot grade this: {self}"]
+
+
 def check_redirect_app(blueprint: Blueprint, path: str, target: str = "/echo",
                        clients: Iterable[type[Client]] = APP_CLIENTS) -> Verdict:
     """Mount ``blueprint`` on a private lab server and send every body method to ``path``.
 
     The app passes when each request arrives at ``target`` with its method and its
     body intact, for every client; each failure names the client, the status the app
-    sent and the journal's hops.
+    sent and the journal's hops. An exception in the learner's view is reported in the
+    verdict (as the 500 it becomes), not as a traceback in the log.
     """
+    if not isinstance(blueprint, Blueprint):
+        raise PredictionError("pass the flask.Blueprint your route is on, "
+                              f"not {type(blueprint).__name__}")
     verdict = Verdict(f"Your redirect at {path}, method by method and client by client")
     with LabServer(name="your-app") as server:
-        server.app.register_blueprint(blueprint)
+        try:
+            server.app.register_blueprint(blueprint)
+        except ValueError as clash:  # a name the lab's own blueprints already use
+            raise PredictionError(f"{clash} (give your Blueprint another name)") from None
+        problems: list[str] = []  # what the learner's app did that the grader stopped
+
+        @server.app.errorhandler(Exception)
+        def view_raised(exc: Exception) -> Response:
+            problems.append(f"your view raised {type(exc).__name__}: {exc}")
+            return json_error(500, problems[-1])
+
+        @server.app.after_request
+        def stay_on_the_lab(response: Response) -> Response:
+            location = response.headers.get("Location")
+            if location is None or not 300 <= response.status_code < 400:
+                return response
+            try:
+                safe_target(location, {server.origin})
+            except UnsafeTarget as refusal:
+                problems.append(f"your redirect to {location} leaves the lab server, so the "
+                                f"grader did not follow it ({refusal})")
+                return json_error(400, problems[-1])
+            return response
+
         for client_class in clients:
             with client_class() as client:
                 for method in BODY_METHODS:
-                    verdict_for = f"{client.name} {method}"
+                    problems.clear()
                     with server.journal.watch() as hops:
                         result = client.send(method, server.url + path, body=BODY,
                                              headers=BODY_HEADERS)
@@ -125,11 +164,10 @@ def check_redirect_app(blueprint: Blueprint, path: str, target: str = "/echo",
                     row = experiment_row(client.name, Experiment(first, method, target),
                                          hops, result)
                     if row["final_method"] == method and row["body_arrived"]:
-                        verdict.right.append(verdict_for)
-                    else:
-                        verdict.wrong.append(f"{verdict_for}: "
-                                             f"{_what_went_wrong(row, first, target)} "
-                                             f"({row['hops']})")
+                        verdict.right.append(f"{client.name} {method}")
+                        continue
+                    why = problems[-1] if problems else _what_went_wrong(row, first, target)
+                    verdict.wrong.append(f"{client.name} {method}: {why} ({row['hops']})")
     return verdict
 
 

@@ -79,3 +79,46 @@ def test_a_solution_is_folded_until_opened():
     folded = solution(pd.DataFrame({"a": [1]}))
     assert folded._repr_html_().startswith("<details><summary>Solution (click to open)</summary>")
     assert repr(folded).startswith("Solution (click to open)\n")
+
+
+def _view(name: str, view) -> Blueprint:
+    blueprint = Blueprint(name, __name__)
+    blueprint.add_url_rule("/shop/orders", view_func=view, methods=("POST", "PUT", "PATCH"))
+    return blueprint
+
+
+def test_an_exception_in_the_learners_view_is_named_in_the_verdict_not_logged(capsys):
+    def broken():
+        raise KeyError("order")
+
+    verdict = check_redirect_app(_view("raises", broken), "/shop/orders")
+    assert verdict.wrong[0] == ("httpx POST: your view raised KeyError: 'order' "
+                                "(POST /shop/orders → 500)")
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_redirect_off_the_lab_server_is_not_followed():
+    verdict = check_redirect_app(_view("leaves", lambda: redirect("https://example.com/", 308)),
+                                 "/shop/orders")
+    assert len(verdict.wrong) == 6
+    assert "leaves the lab server, so the grader did not follow it" in verdict.wrong[0]
+    assert verdict.wrong[0].endswith("(POST /shop/orders → 400)")
+
+
+@pytest.mark.parametrize("app, message", [
+    (object(), "pass the flask.Blueprint your route is on"),
+    (Blueprint("api_move", __name__), "give your Blueprint another name"),
+])
+def test_what_the_grader_cannot_mount_is_said_plainly(app, message):
+    from labserver.exercises import PredictionError
+
+    with pytest.raises(PredictionError, match=message) as raised:
+        check_redirect_app(app, "/shop/orders")
+    assert raised.value._render_traceback_()[0].startswith("Cannot grade this: ")
+
+
+def test_a_prediction_that_is_not_a_dict_is_said_plainly():
+    from labserver.exercises import PredictionError
+
+    with pytest.raises(PredictionError, match="write the prediction as a dict"):
+        grade("t", ["GET"], {"GET": "GET"})
