@@ -167,14 +167,18 @@ MATRIX_LEGEND = {"as sent": "", **{name: PALETTE[name]
                                    for name in ("method changed", "body dropped", "refused")}}
 
 
+def _palette_css(frame: pd.DataFrame) -> list[str]:
+    """Each row's :data:`PALETTE` colour, by :func:`what_happened` to it."""
+    return [PALETTE.get(what_happened(row), "") for _, row in frame.iterrows()]
+
+
 def outcomes(frame: pd.DataFrame, caption: str = "") -> StyledTable:
     """The method × code matrix with each cell coloured by what the redirect did to it.
 
     A cell says which method arrived and whether the body came along; amber: the
     method changed, pink: same method but the body was dropped, grey: not followed.
     """
-    data = frame.assign(cell=frame.apply(body_label, axis=1),
-                        css=frame.apply(what_happened, axis=1).map(lambda k: PALETTE.get(k, "")))
+    data = frame.assign(cell=frame.apply(body_label, axis=1), css=_palette_css(frame))
     return StyledTable(_grid(data, "cell"), _grid(data, "css"), MATRIX_LEGEND, caption)
 
 
@@ -189,8 +193,7 @@ def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
     marked = [label + (" ✗RFC" if verdict == NOT_ALLOWED else "") + ("" if same else " ≠Fetch")
               for label, verdict, same in zip(labels, verdicts["rfc_verdict"],
                                               verdicts["matches_fetch"], strict=True)]
-    css = frame.apply(what_happened, axis=1).map(lambda k: PALETTE.get(k, ""))
-    data = verdicts.assign(cell=marked, css=css.to_numpy())
+    data = verdicts.assign(cell=marked, css=_palette_css(frame))
     legend = {**MATRIX_LEGEND, "✗RFC: RFC 9110 does not allow this change": "",
               "≠Fetch: a browser would differ": ""}
     return StyledTable(_grid(data, "cell"), _grid(data, "css"), legend, caption)

@@ -46,6 +46,13 @@ class Verdict:
         return "\n".join([f"**{head}**", "", *(f"- {line}" for line in rest)])
 
 
+class PredictionError(ValueError):
+    """Something the grader cannot read; IPython shows the message, not a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"Cannot grade this: {self}"]
+
+
 def _normal(value: object) -> str:
     """Predictions are compared as words: ``True``, "true" and "yes" are one answer."""
     text = str(value).strip().lower()
@@ -63,17 +70,18 @@ def grade(title: str, predictions: Mapping[Any, object], observed: Mapping[Any, 
         raise PredictionError("write the prediction as a dict, one entry per case, such as "
                               f"{{'POST': 'GET'}}; this is a {type(predictions).__name__}")
     verdict = Verdict(title)
-    known = ", ".join(str(key) for key in observed)
+    keys = {_normal(key): key for key in observed}  # 301 and "301", "GET" and "get" match
     for key, expected in predictions.items():
-        if key not in observed:
-            verdict.wrong.append(f"{key}: the lab has no result for {key!r} "
-                                 f"(check the spelling; it has: {known})")
+        if _normal(key) not in keys:
+            verdict.wrong.append(f"{key}: the lab has no result for {key!r} (check the "
+                                 f"spelling; it has: {', '.join(map(str, observed))})")
             continue
-        seen = observed[key]
+        seen = observed[keys[_normal(key)]]
         if _normal(expected) == _normal(seen):
             verdict.right.append(str(key))
             continue
-        why = f" ({evidence[key]})" if evidence and evidence.get(key) else ""
+        quoted = evidence.get(keys[_normal(key)]) if evidence else None
+        why = f" ({quoted})" if quoted else ""
         verdict.wrong.append(f"{key}: you said {expected}, the lab saw {seen}{why}")
     return verdict
 
@@ -106,13 +114,6 @@ def grade_methods(predictions: dict[str, str], observed: pd.DataFrame, code: int
 APP_CLIENTS: tuple[type[Client], ...] = (HttpxClient, RequestsClient)
 """The clients a fixed redirect must keep the method and body for. urllib is left out on
 purpose: it refuses to follow any redirect of a body (lesson 07), so no fix could pass."""
-
-
-class PredictionError(ValueError):
-    """Something the grader cannot read; IPython shows the message, not a traceback."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"Cannot grade this: {self}"]
 
 
 def check_redirect_app(blueprint: Blueprint, path: str, target: str = "/echo",

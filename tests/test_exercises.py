@@ -122,3 +122,11 @@ def test_a_prediction_that_is_not_a_dict_is_said_plainly():
 
     with pytest.raises(PredictionError, match="write the prediction as a dict"):
         grade("t", ["GET"], {"GET": "GET"})
+
+
+def test_a_code_written_as_text_or_a_method_in_lower_case_still_matches():
+    verdict = grade("t", {"301": "GET", "post": "POST"}, {301: "GET", "POST": "GET"},
+                    {"POST": "POST /redirect/302 → 302 | GET /echo → 200"})
+    assert verdict.right == ["301"]
+    assert verdict.wrong == ["post: you said POST, the lab saw GET "
+                             "(POST /redirect/302 → 302 | GET /echo → 200)"]
