@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, Response
 
+from .app import METHODS
 from .clients import Client, HttpxClient, RequestsClient
 from .display import cell_label
 from .experiments import BODY, BODY_HEADERS, BODY_METHODS, Experiment, experiment_row
@@ -107,6 +108,28 @@ def grade_methods(predictions: dict[str, str], observed: pd.DataFrame, code: int
     return grade_column(f"{code}, method by method", predictions,
                         observed[observed["code"] == code], key="method", value=cell_label,
                         evidence="hops")
+
+
+def grade_matrix(predictions: Mapping[int, str], observed: pd.DataFrame) -> Verdict:
+    """Grade a whole method × code matrix, written one line per code.
+
+    Each value lists the method you expect at the target for GET, HEAD, POST, PUT,
+    PATCH, DELETE and OPTIONS, in that order (the matrix's row order), separated by
+    spaces: ``{303: "GET HEAD GET GET GET GET GET"}``.
+    """
+    if not isinstance(predictions, Mapping):
+        raise PredictionError("write the matrix as a dict of code → line, such as "
+                              '{303: "GET HEAD GET GET GET GET GET"}')
+    verdict = Verdict("The whole matrix, cell by cell")
+    for code, line in predictions.items():
+        words = str(line).split()
+        if len(words) != len(METHODS):
+            raise PredictionError(f"the line for {code} has {len(words)} words; write one "
+                                  f"per method, in this order: {' '.join(METHODS)}")
+        part = grade_methods(dict(zip(METHODS, words, strict=True)), observed, int(code))
+        verdict.right += [f"{code} {method}" for method in part.right]
+        verdict.wrong += [f"{code} {miss}" for miss in part.wrong]
+    return verdict
 
 
 # -- fix a broken redirect ------------------------------------------------------------

@@ -130,3 +130,20 @@ def test_a_code_written_as_text_or_a_method_in_lower_case_still_matches():
     assert verdict.right == ["301"]
     assert verdict.wrong == ["post: you said POST, the lab saw GET "
                              "(POST /redirect/302 → 302 | GET /echo → 200)"]
+
+
+def test_a_whole_matrix_is_graded_cell_by_cell(observed):
+    from labserver.exercises import grade_matrix
+
+    verdict = grade_matrix({302: "GET HEAD GET PUT GET GET GET",
+                            307: "GET HEAD POST PUT PATCH DELETE OPTIONS"}, observed)
+    assert len(verdict.right) == 13
+    assert verdict.wrong == ["302 PUT: you said PUT, the lab saw GET "
+                             "(PUT /redirect/302 → 302 | GET /echo → 200)"]
+
+
+def test_a_matrix_line_with_the_wrong_number_of_methods_is_said_plainly(observed):
+    from labserver.exercises import PredictionError, grade_matrix
+
+    with pytest.raises(PredictionError, match="has 3 words; write one per method"):
+        grade_matrix({302: "GET HEAD GET"}, observed)
