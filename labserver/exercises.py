@@ -8,6 +8,7 @@ not an answer key. Solutions are computed too, and shown folded until opened.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,8 +44,16 @@ class Verdict:
         return "\n".join(self._lines())
 
     def _repr_markdown_(self) -> str:
-        head, *rest = self._lines()
+        head, *rest = map(_markdown_literal, self._lines())
         return "\n".join([f"**{head}**", "", *(f"- {line}" for line in rest)])
+
+
+def _markdown_literal(text: str) -> str:
+    """``text`` shown as written: Markdown's special characters escaped (a target written
+    with backslashes keeps them all) and URLs not turned into links, so nothing in a
+    verdict invites a click off the lab."""
+    text = re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+    return re.sub(r":(?=//)", r"\\:", text)
 
 
 class PredictionError(ValueError):

@@ -147,3 +147,14 @@ def test_a_matrix_line_with_the_wrong_number_of_methods_is_said_plainly(observed
 
     with pytest.raises(PredictionError, match="has 3 words; write one per method"):
         grade_matrix({302: "GET HEAD GET"}, observed)
+
+
+def test_a_verdict_in_markdown_shows_targets_as_written_and_links_nothing():
+    from labserver.exercises import Verdict
+
+    verdict = Verdict("t", wrong=["\\\\evil.example: you said allowed, the lab saw refused "
+                                  "(GET /redirect/302?to=http://other/echo → 302 | x)"])
+    line = verdict._repr_markdown_().splitlines()[-1]
+    assert line.startswith("- \\\\\\\\evil.example")  # each backslash escaped, so both show
+    assert "http://" not in line and "http\\://other/echo" in line
+    assert "→ 302 \\| x" in line
