@@ -49,6 +49,12 @@ def follow(server: LabServer, client: Client, path: str, *, method: str = "GET",
             "error": result.error or "", "hops": describe_hops(hops, servers if others else ())}
 
 
+def landings(server: LabServer, client: Client, paths: dict[str, str]) -> pd.DataFrame:
+    """:func:`follow` for each named case of ``paths``, one row per case."""
+    return pd.DataFrame([{"case": case, **follow(server, client, path)}
+                         for case, path in paths.items()])
+
+
 # -- moving an API -------------------------------------------------------------------
 
 def api_move(server: LabServer, client: httpx.Client, codes: tuple[int, ...]) -> pd.DataFrame:

@@ -59,3 +59,11 @@ def test_judge_and_live_server_agree_on_every_tricky_target(server):
     for target in TRICKY_TARGETS:
         expected = 302 if verdicts.loc[target, "verdict"] == "allowed" else 400
         assert answers.loc[target, "status"] == expected
+
+
+def test_landings_give_one_row_per_named_case(server):
+    with HttpxClient() as client:
+        frame = probes.landings(server, client, {"relative": "/redirect/302?to=../echo",
+                                          "bare name": "/redirect/302?to=echo"})
+    assert frame.set_index("case")["landed"].to_dict() == {"relative": "/echo",
+                                                           "bare name": "/redirect/echo"}
