@@ -7,14 +7,19 @@ make in a URL gets a JSON answer that says what would have been valid.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+import io
+from collections.abc import Callable, Collection, Iterable
 from html import escape
+from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Request
 
 from .journal import Journal
 from .oddities import MAX_CHAIN, oddities_blueprint
+from .params import one_of, whole_number
 from .patterns import api_move_blueprint, operations_blueprint
 from .responses import caching_headers, json_error, redirect_to
 from .targets import UnsafeTarget, safe_target
@@ -75,6 +80,84 @@ def _body_text(body: bytes) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+def _read_body_within_limit(environ: dict[str, Any]) -> bytes:
+    """The request body, or 413 if it is over :data:`MAX_BODY_BYTES`.
+
+    A body with a Content-Length over the limit is refused by Werkzeug before it is read.
+    A chunked body has no length up front, and Werkzeug would silently cut it at the
+    limit; so it is read here, one byte past the limit, and refused if that byte exists.
+    """
+    if not environ.get("wsgi.input_terminated"):
+        return request.get_data(cache=True)
+    try:
+        body = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+    except (OSError, ValueError) as broken:  # the client gave up between chunks
+        raise ClientDisconnected() from broken
+    if len(body) > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
+    environ["wsgi.input"] = io.BytesIO(body)  # the views read it again from here
+    return request.get_data(cache=True)
+
+
+def _status_code(status: str) -> int:
+    return int(status.split(" ", 1)[0])
+
+
+class _JournalMiddleware:
+    """Journal each request with the answer as it is sent: status and Location are taken
+    from ``start_response``, after Werkzeug has finished the headers, so an answer that
+    could not be sent is never recorded as one that was."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], journal: Journal,
+                 stopped: Callable[[], bool]) -> None:
+        self.wsgi_app = wsgi_app
+        self.journal = journal
+        self.stopped = stopped
+
+    def __call__(self, environ: dict[str, Any],
+                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def journaling_start_response(status: str, headers: list[tuple[str, str]],
+                                      exc_info: Any = None) -> Any:
+            path = environ.get("PATH_INFO", "")
+            if not path.startswith(_NOT_JOURNALED) and not self.stopped():
+                self._record(environ, _status_code(status), headers)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, journaling_start_response)
+
+    def _record(self, environ: dict[str, Any], status: int,
+                headers: list[tuple[str, str]]) -> None:
+        arrived = Request(environ)
+        body = environ.get("labserver.body")
+        lines = environ.get("labserver.header_lines") or tuple(arrived.headers.items())
+        merged: dict[str, str] = {}
+        for name, value in lines:
+            key = name.title()
+            merged[key] = f"{merged[key]}, {value}" if key in merged else value
+        self.journal.record(
+            method=arrived.method,
+            path=arrived.path,
+            query=arrived.query_string.decode("latin-1"),
+            status=status,
+            location=next((v for k, v in headers if k.lower() == "location"), None),
+            body_length=None if body is None else len(body),
+            body_sha256=None if body is None else hashlib.sha256(body).hexdigest(),
+            content_type=merged.get("Content-Type"),
+            headers=merged,
+            header_lines=tuple(lines),
+        )
+
+
+def _own_netloc(environ: dict[str, Any]) -> str:
+    """The server's own host and port, from the socket it listens on (never from Host)."""
+    host, port = environ["SERVER_NAME"], environ["SERVER_PORT"]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _is_preflight() -> bool:
+    return request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+
+
 def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask:
     """Build the app around ``journal``, which records every request it answers.
 
@@ -83,7 +166,10 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["LAB_STOPPED"] = False
     app.json.sort_keys = False  # keep fields in the order they are documented
+    app.wsgi_app = _JournalMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, journal, lambda: bool(app.config["LAB_STOPPED"]))
 
     app.register_blueprint(api_move_blueprint())
     app.register_blueprint(oddities_blueprint())
@@ -93,23 +179,23 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     def read_body() -> None:
         # Read the body once, up front, so the journal sees it whatever the route does.
         g.body = None
-        g.body = request.get_data(cache=True)
+        g.body = request.environ["labserver.body"] = _read_body_within_limit(request.environ)
 
-    @app.after_request
-    def write_journal(response: Response) -> Response:
-        if not request.path.startswith(_NOT_JOURNALED):
-            body = g.get("body")
-            journal.record(
-                method=request.method,
-                path=request.path,
-                query=request.query_string.decode("latin-1"),
-                status=response.status_code,
-                location=response.headers.get("Location"),
-                body_length=None if body is None else len(body),
-                body_sha256=None if body is None else hashlib.sha256(body).hexdigest(),
-                content_type=request.headers.get("Content-Type"),
-                headers=dict(request.headers.items()),
-            )
+    @app.before_request
+    def answer_preflight() -> Response | None:
+        # A browser asks before a cross-origin request that is not "simple" (a PUT, or
+        # one with Authorization or a JSON Content-Type): allow whatever it asks for, so
+        # the experiment ends in what the redirect did, not in a CORS error. Fetch never
+        # follows a redirect of a preflight, so the preflight is answered, not redirected.
+        if not _is_preflight():
+            return None
+        response = Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = request.headers[
+            "Access-Control-Request-Method"]
+        asked = request.headers.get("Access-Control-Request-Headers")
+        if asked:
+            response.headers["Access-Control-Allow-Headers"] = asked
+        response.headers["Access-Control-Max-Age"] = "0"  # ask again in every experiment
         return response
 
     @app.after_request
@@ -117,6 +203,23 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
         # A browser's fetch() may read the lab's answers from any lab origin, so a
         # cross-origin experiment ends in what arrived, not in a CORS error.
         response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    @app.after_request
+    def anchor_location(response: Response) -> Response:
+        # Werkzeug's trailing-slash redirect builds its Location from the Host header
+        # (or an absolute-form request line), which the client chose. A lab redirect
+        # names the server's own origin instead, so no Host can send a client elsewhere.
+        location = response.headers.get("Location")
+        if not location or request.path.startswith("/open-redirect"):
+            return response
+        try:
+            parts = urlsplit(location)
+        except ValueError:
+            return response
+        own = _own_netloc(request.environ)
+        if parts.netloc and parts.netloc == request.host and parts.netloc != own:
+            response.headers["Location"] = parts._replace(netloc=own).geturl()
         return response
 
     @app.errorhandler(RequestEntityTooLarge)
@@ -135,9 +238,21 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     def other_http_error(exc: HTTPException) -> Response:
         return json_error(exc.code or 400, exc.description or exc.name)
 
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError) -> Response:
+        return json_error(400, "the request body is nested too deeply to read")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        # A bug in the lab must not print a traceback into a learner's cell: answer JSON
+        # that names it (the tests treat any 500 as a failure).
+        return json_error(500, f"the lab server hit a bug ({type(exc).__name__}); "
+                          "please report it with the URL you sent")
+
     @app.route("/redirect/<code>", methods=METHODS, provide_automatic_options=False)
     def redirect(code: str) -> Response:
-        if not code.isdigit() or int(code) not in CODES:
+        status = one_of(code, CODES)
+        if status is None:
             return json_error(404, f"/redirect/{code} is not a redirect the lab serves",
                               codes=list(CODES))
         target = request.args.get("to", DEFAULT_TARGET)
@@ -151,7 +266,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
             caching = caching_headers(request.args.get("cache"))
         except ValueError as problem:
             return json_error(400, str(problem), example="/redirect/308?cache=none")
-        return redirect_to(int(code), location, caching)
+        return redirect_to(status, location, caching)
 
     @app.route("/echo", methods=METHODS, provide_automatic_options=False)
     def echo() -> Response:
@@ -175,7 +290,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
 
     @app.route("/form/<code>", methods=("GET",))
     def form(code: str) -> Response:
-        if not code.isdigit() or int(code) not in CODES:
+        if one_of(code, CODES) is None:
             return json_error(404, f"/form/{code} is not a redirect the lab serves",
                               codes=list(CODES))
         fields = "".join(f'<input name="{name}" value="{value}">'
@@ -186,13 +301,13 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
 
     @app.route("/journal", methods=("GET",))
     def journal_view() -> Response:
-        since = request.args.get("since", "0")
-        if not since.isdigit():
+        since = whole_number(request.args.get("since", "0"))
+        if since is None:
             return json_error(400, "since must be a whole number, the seq of an entry",
                               example="/journal?since=0")
         return jsonify({
             "last_seq": journal.mark(),
-            "entries": [e.as_dict() for e in journal.since(int(since))],
+            "entries": [e.as_dict() for e in journal.since(since)],
         })
 
     @app.route("/", methods=("GET", "HEAD"))

@@ -257,7 +257,9 @@ def curl_command(variant: str, method: str, url: str, body: bytes | None,
     ``upload`` is the file that holds the body for the ``curl -T`` variant; ``ca_file``
     the certificate authority to trust for https.
     """
-    args = ["curl", "--silent", "--show-error", "--noproxy", "*",
+    # -q (first, or curl ignores it): never read the user's ~/.curlrc, whose settings
+    # (max-redirs = 0, say) would silently change every experiment.
+    args = ["curl", "-q", "--silent", "--show-error", "--noproxy", "*",
             "--max-time", str(int(TIMEOUT_SECONDS)), "--output", os.devnull,
             "--write-out", "%{http_code}"]
     if ca_file:

@@ -80,14 +80,17 @@ def describe_hops(hops: list[Entry], servers: tuple[LabServer, ...] = ()) -> str
     With ``servers``, each hop names the server it reached, and their URLs are aliased.
     """
     def show(hop: Entry) -> str:
-        text = aliased(f"{hop.method} {hop.target} → {hop.status}", servers)
+        method = "OPTIONS (preflight)" if hop.is_preflight else hop.method
+        text = aliased(f"{method} {hop.target} → {hop.status}", servers)
         return f"{hop.server}: {text}" if servers else text
     return " | ".join(show(h) for h in hops)
 
 
 def _reached_target(hops: list[Entry], target: str) -> Entry | None:
+    """The request that reached ``target`` after the redirect. A browser's CORS preflight
+    to the target is the browser asking permission, not the request that arrived."""
     target_path = target.split("?", 1)[0]
-    return next((h for h in hops[1:] if h.path == target_path), None)
+    return next((h for h in hops[1:] if h.path == target_path and not h.is_preflight), None)
 
 
 def experiment_row(client_name: str, experiment: Experiment, hops: list[Entry],
@@ -98,7 +101,7 @@ def experiment_row(client_name: str, experiment: Experiment, hops: list[Entry],
     bytes the first hop carried: the server compares what it saw, not what was meant.
     """
     final = _reached_target(hops, experiment.target)
-    first = hops[0] if hops else None
+    first = next((h for h in hops if not h.is_preflight), None)
     if result.error is not None:
         outcome = "error"
     elif final is not None:

@@ -16,6 +16,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 DEFAULT_CAPACITY = 10_000
+"""Entries kept: far more than a lesson makes, so a whole session stays readable."""
+
+DEFAULT_BYTE_BUDGET = 32 * 1024 * 1024
+"""What the kept entries may hold in paths, queries and headers together. A request may
+carry 64 KiB of headers, so a count alone would let 10,000 entries grow past a gigabyte;
+past this budget the oldest entries go first."""
+
+_ENTRY_OVERHEAD = 512
+"""Bytes counted for an entry besides its strings: the objects that hold them."""
 
 
 @dataclass(frozen=True)
@@ -34,11 +43,27 @@ class Entry:
     body_sha256: str | None
     content_type: str | None
     headers: dict[str, str] = field(default_factory=dict)
+    """Every header that arrived, by name (as Werkzeug capitalises it); a repeated header
+    is one entry, its values joined by ", " as RFC 9110 §5.3 allows."""
+    header_lines: tuple[tuple[str, str], ...] = ()
+    """The header lines exactly as they arrived: names as sent, order and repeats kept."""
 
     @property
     def target(self) -> str:
         """Path and query, as a learner would type them."""
         return f"{self.path}?{self.query}" if self.query else self.path
+
+    @property
+    def is_preflight(self) -> bool:
+        """A browser's CORS preflight: an OPTIONS it sent by itself, asking permission
+        for the request it means to send (Fetch, "CORS-preflight fetch")."""
+        return self.method == "OPTIONS" and "Access-Control-Request-Method" in self.headers
+
+    @property
+    def size(self) -> int:
+        """Roughly what the entry holds in memory, for the journal's byte budget."""
+        strings = sum(len(k) + len(v) for k, v in self.header_lines) * 2
+        return _ENTRY_OVERHEAD + len(self.path) + len(self.query) + strings
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,21 +77,35 @@ class Journal:
     threads finish at once.
     """
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY, name: str = "lab") -> None:
+    def __init__(self, capacity: int = DEFAULT_CAPACITY, name: str = "lab",
+                 byte_budget: int = DEFAULT_BYTE_BUDGET) -> None:
         self.name = name
+        self.byte_budget = byte_budget
         self._entries: deque[Entry] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._last_seq = 0
+        self._bytes = 0
 
     @property
     def capacity(self) -> int:
         return self._entries.maxlen or 0
 
+    @property
+    def bytes_held(self) -> int:
+        """What the kept entries hold, as :attr:`Entry.size` counts it."""
+        with self._lock:
+            return self._bytes
+
     def record(self, **fields: Any) -> Entry:
         with self._lock:
             self._last_seq += 1
             entry = Entry(seq=self._last_seq, server=self.name, **fields)
+            if len(self._entries) == self._entries.maxlen:
+                self._bytes -= self._entries[0].size
             self._entries.append(entry)
+            self._bytes += entry.size
+            while self._bytes > self.byte_budget and len(self._entries) > 1:
+                self._bytes -= self._entries.popleft().size
         return entry
 
     def mark(self) -> int:

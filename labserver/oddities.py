@@ -13,7 +13,9 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import Headers
+from werkzeug.urls import iri_to_uri
 
+from .params import one_of, whole_number
 from .responses import json_answer, json_error, redirect_to
 
 MAX_CHAIN = 100
@@ -33,11 +35,21 @@ class _TwoLocations(Response):
 
 
 def _code_arg() -> int | Response:
-    code = request.args.get("code", "302")
-    if not code.isdigit() or int(code) not in _CHAIN_CODES:
+    code = one_of(request.args.get("code", "302"), _CHAIN_CODES)
+    if code is None:
         return json_error(400, f"code must be one of {', '.join(map(str, _CHAIN_CODES))}",
                           codes=list(_CHAIN_CODES))
-    return int(code)
+    return code
+
+
+def _sendable(target: str) -> bool:
+    """Whether Werkzeug can put ``target`` in a Location header (it IDNA-encodes the
+    host and checks the port; ``http://a..b/`` or ``http://x:99999/`` would be a 500)."""
+    try:
+        iri_to_uri(target)
+    except (ValueError, UnicodeError):
+        return False
+    return True
 
 
 def oddities_blueprint() -> Blueprint:
@@ -50,10 +62,11 @@ def oddities_blueprint() -> Blueprint:
         code = _code_arg()
         if isinstance(code, Response):
             return code
-        if not length.isdigit() or not 1 <= int(length) <= MAX_CHAIN:
+        hops = whole_number(length, 1, MAX_CHAIN)
+        if hops is None:
             return json_error(400, f"a chain is 1 to {MAX_CHAIN} redirects long",
                               example="/chain/5?code=302")
-        rest = int(length) - 1
+        rest = hops - 1
         return redirect_to(code, f"/chain/{rest}?code={code}" if rest else "/echo")
 
     @odd.route("/loop", **route)
@@ -65,10 +78,11 @@ def oddities_blueprint() -> Blueprint:
 
     @odd.route("/no-location/<code>", **route)
     def no_location(code: str) -> Response:
-        if not code.isdigit() or int(code) not in _CHAIN_CODES:
+        status = one_of(code, _CHAIN_CODES)
+        if status is None:
             return json_error(404, f"/no-location/{code} is not a redirect the lab serves",
                               codes=list(_CHAIN_CODES))
-        return json_answer({"redirect": int(code), "location": None}, int(code))
+        return json_answer({"redirect": status, "location": None}, status)
 
     @odd.route("/two-locations", **route)
     def two_locations() -> Response:
@@ -80,8 +94,12 @@ def oddities_blueprint() -> Blueprint:
         target = request.args.get("next", "")
         if not target:
             return json_error(400, "say where to go: /open-redirect?next=<any URL>")
-        if any(ch in target for ch in "\r\n\0"):
-            return json_error(400, "a Location cannot contain line breaks or NUL")
+        if any(ord(ch) < 32 or ch == "\x7f" for ch in target):
+            return json_error(400, "a Location cannot contain line breaks or other control "
+                              "characters")
+        if not _sendable(target):
+            return json_error(400, f"{target!r} is not a URL a Location header can carry "
+                              "(a bad host name, port or bracket)")
         # Deliberately no check of the target: this is the vulnerability lesson 11 shows.
         return redirect_to(302, target, warning="open redirect: the target was not checked")
 

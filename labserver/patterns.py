@@ -159,7 +159,8 @@ def operations_blueprint() -> Blueprint:
         """One name for the site: any other host name gets a 308 to the canonical one."""
         wanted = current_app.config.get("CANONICAL_HOST", "localhost")
         if request.host.split(":")[0] != wanted:
-            port = request.host.rpartition(":")[2]
+            # The port is the server's own, never one the Host header named.
+            port = request.environ["SERVER_PORT"]
             return redirect_to(308, f"{request.scheme}://{wanted}:{port}/canonical"
                                + _rest_of_path(rest))
         return json_answer({"served": rest, "host": wanted})

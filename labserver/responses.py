@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from .params import whole_number
+
 
 def json_answer(payload: Any, status: int = 200) -> Response:
     response = jsonify(payload)
@@ -63,11 +65,12 @@ def caching_headers(spec: str | None) -> dict[str, str] | None:
         # a heuristic freshness (RFC 9111 §4.2.2), if the status code allows it.
         return {"Last-Modified": format_datetime(datetime.now(UTC) - timedelta(days=1),
                                                  usegmt=True)}
-    kind, _, seconds = spec.partition("=")
-    if kind in ("max-age", "expires") and seconds.isdigit() and int(seconds) <= MAX_AGE_LIMIT:
+    kind, _, text = spec.partition("=")
+    seconds = whole_number(text, 0, MAX_AGE_LIMIT)
+    if kind in ("max-age", "expires") and seconds is not None:
         if kind == "max-age":
-            return {"Cache-Control": f"max-age={int(seconds)}"}
-        when = datetime.now(UTC) + timedelta(seconds=int(seconds))
+            return {"Cache-Control": f"max-age={seconds}"}
+        when = datetime.now(UTC) + timedelta(seconds=seconds)
         return {"Expires": format_datetime(when, usegmt=True)}
     raise ValueError("cache must be none, no-store, heuristic, max-age=N or expires=N "
                      f"(N seconds, at most {MAX_AGE_LIMIT})")

@@ -7,12 +7,16 @@ request logs would make a lesson's stored output differ from a fresh run.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import json
 import select
+import socket
 import threading
 import time
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -29,6 +33,26 @@ _POLL_SECONDS = 0.01
 _IDLE_CONNECTION_SECONDS = 5.0
 """A keep-alive connection idle this long is closed, so its handler thread ends."""
 
+MAX_CONNECTIONS = 128
+"""Connections served at once, each on its own thread. One more is answered 503 at once:
+a flood of slow clients cannot grow the kernel's threads without bound, and the
+connections already open keep being served."""
+
+MAX_HEADER_BYTES = 64 * 1024
+"""The request's header section (names and values) may total this much; more gets 431.
+No lesson sends a tenth of it, and it bounds what one journal entry can hold."""
+
+_STOP_SECONDS = 2.0
+"""How long ``stop()`` waits for the connections it cut to finish their threads."""
+
+
+class LabServerError(OSError):
+    """The lab server could not start (the port is taken, say); the message says why."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: a learner sees one plain sentence.
+        return [f"LabServerError: {self}"]
+
 
 class _Activity:
     """Counts the connections the server has accepted and not yet finished, so an
@@ -37,18 +61,41 @@ class _Activity:
 
     _QUIET_SECONDS = 0.02
 
-    def __init__(self) -> None:
+    def __init__(self, thread_name: str = "labserver-connection") -> None:
         self._open = 0
         self._changed = threading.Condition()
+        self._sockets: set[socket.socket] = set()
+        self._threads: set[threading.Thread] = set()
+        self._thread_name = thread_name
 
     def watch(self, server: BaseWSGIServer) -> None:
-        """Count ``server``'s connections from accept to shutdown."""
+        """Count ``server``'s connections from accept to shutdown, at most
+        :data:`MAX_CONNECTIONS` at once, and remember their sockets and threads so
+        :meth:`cut` can end them."""
         process, shutdown = server.process_request, server.shutdown_request
+        serve_one = server.process_request_thread  # type: ignore[attr-defined]
 
         def counted_process(request: Any, client_address: Any) -> None:
             with self._changed:
                 self._open += 1
+                self._sockets.add(request)
+                full = self._open > MAX_CONNECTIONS
+            if full:
+                _refuse_busy(request)
+                server.shutdown_request(request)
+                return
             process(request, client_address)
+
+        def named_thread(request: Any, client_address: Any) -> None:
+            me = threading.current_thread()
+            me.name = self._thread_name
+            with self._changed:
+                self._threads.add(me)
+            try:
+                serve_one(request, client_address)
+            finally:
+                with self._changed:
+                    self._threads.discard(me)
 
         def counted_shutdown(request: Any) -> None:
             try:
@@ -56,11 +103,27 @@ class _Activity:
             finally:
                 with self._changed:
                     self._open -= 1
+                    self._sockets.discard(request)
                     self._changed.notify_all()
 
         server.process_request = counted_process  # type: ignore[method-assign]
+        server.process_request_thread = named_thread  # type: ignore[attr-defined]
         server.shutdown_request = counted_shutdown  # type: ignore[method-assign]
         self._listener = server.socket
+
+    def cut(self, timeout: float) -> None:
+        """End every open connection (a half-sent request reads end-of-file) and wait
+        for their threads, so a stopped server leaves no thread or descriptor behind."""
+        with self._changed:
+            sockets, threads = list(self._sockets), list(self._threads)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by its handler
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(deadline - time.monotonic(), 0))
 
     def _pending(self) -> bool:
         """A connection is waiting in the listen backlog, not yet accepted."""
@@ -81,19 +144,91 @@ class _Activity:
             return False
 
 
+def _json_answer_bytes(code: int, message: str, *, phrase: str) -> bytes:
+    """A whole HTTP/1.1 answer with a JSON body, for errors raised below Flask."""
+    body = json.dumps({"error": code, "message": message}).encode() + b"\n"
+    head = (f"HTTP/1.1 {code} {phrase}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n"
+            "Access-Control-Allow-Origin: *\r\n\r\n")
+    return head.encode("latin-1") + body
+
+
+def _refuse_busy(connection: socket.socket) -> None:
+    """Answer 503 on a connection over :data:`MAX_CONNECTIONS`, without a thread."""
+    try:
+        connection.setblocking(False)
+        connection.send(_json_answer_bytes(
+            503, f"the lab server already serves {MAX_CONNECTIONS} connections; try again",
+            phrase="Service Unavailable"))
+    except OSError:
+        pass  # the client is gone or its buffer is full; closing is answer enough
+
+
 class _QuietHandler(WSGIRequestHandler):
     """Werkzeug's handler without the request log (it would land in cell output).
 
     Errors the HTTP layer answers before Flask sees the request (a malformed request
-    line, more than 100 headers) are sent as JSON like every other lab error.
+    line, 100 headers or more, an oversized header section) get a real ``HTTP/1.1``
+    status line and valid JSON, like every other lab error. The headers are kept as
+    they arrived, so the journal can record names with ``_`` and repeated headers.
     """
 
     timeout = _IDLE_CONNECTION_SECONDS
-    error_content_type = "application/json"
-    error_message_format = '{"error": %(code)d, "message": "%(message)s"}\n'
 
     def log(self, type: str, message: str, *args: object) -> None:
         pass
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # Werkzeug's would parse the target again, and raise on a bad port
+
+    def parse_request(self) -> bool:
+        self._answered = False
+        if not super().parse_request():
+            if not self._answered:  # http.server closes on a blank line without a word
+                self.send_error(400, "the request line is empty")
+            return False
+        try:
+            urlsplit(self.path).port  # Werkzeug splits it too, and would drop the connection
+        except ValueError:
+            self.send_error(400, "the request target is not a valid URL (a bad bracket or port)")
+            return False
+        size = sum(len(name) + len(value) for name, value in self.headers.items())
+        if size > MAX_HEADER_BYTES:
+            self.send_error(431, f"the request's headers total {size} bytes; "
+                                 f"at most {MAX_HEADER_BYTES} are accepted")
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        # http.server answers a request line it cannot parse HTTP/0.9 style (no status
+        # line) and pastes the message into the body unescaped; answer properly instead.
+        phrase = self.responses.get(code, ("Error",))[0]
+        self._answered = True
+        self.close_connection = True
+        try:
+            self.wfile.write(_json_answer_bytes(code, message or phrase, phrase=phrase))
+        except OSError:
+            pass
+
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        environ["labserver.header_lines"] = tuple(
+            (name, value.replace("\r\n", "")) for name, value in self.headers.items())
+        return environ
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind and listen ourselves: Werkzeug would print to stderr and ``sys.exit(1)``."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=128)
+    except OSError as exc:
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        reason = ("the port is in use by another program; choose another port, or 0 "
+                  "to let the system pick one" if exc.errno == errno.EADDRINUSE
+                  else exc.strerror or str(exc))
+        raise LabServerError(exc.errno or 0, f"cannot listen on {where}: {reason}") from None
 
 
 def _is_loopback(host: str) -> bool:
@@ -129,7 +264,7 @@ class LabServer:
         self.journal = Journal(name=name)
         self.allowed_origins: set[str] = set()
         self.app = create_app(self.journal, self.allowed_origins)
-        self._activity = _Activity()
+        self._activity = _Activity(thread_name=f"labserver-{name}-connection")
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -151,12 +286,13 @@ class LabServer:
     def port(self) -> int:
         if self._server is None:
             raise RuntimeError("the lab server is not running; call start() first")
-        return self._server.server_port
+        return self._server.port
 
     @property
     def url(self) -> str:
         """The base URL, such as ``http://127.0.0.1:PORT`` (the OS picks PORT)."""
-        return f"{self.scheme}://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
 
     @property
     def origin(self) -> str:
@@ -172,10 +308,15 @@ class LabServer:
         with self._lock:
             if self.running:
                 return self
-            self._server = make_server(
-                self.host, self.requested_port, self.app, threaded=True,
-                request_handler=_QuietHandler,
-                ssl_context=self.tls.server_context() if self.tls else None)
+            listener = _listen(self.host, self.requested_port)
+            try:
+                self._server = make_server(
+                    self.host, self.requested_port, self.app, threaded=True,
+                    request_handler=_QuietHandler, fd=listener.fileno(),
+                    ssl_context=self.tls.server_context() if self.tls else None)
+            finally:
+                listener.close()  # Werkzeug serves a duplicate of it
+            self.app.config["LAB_STOPPED"] = False
             self._activity.watch(self._server)
             self._thread = threading.Thread(
                 target=self._server.serve_forever, kwargs={"poll_interval": _POLL_SECONDS},
@@ -184,11 +325,15 @@ class LabServer:
             return self
 
     def stop(self) -> None:
-        """Stop serving, free the port and end the serving thread; a no-op if stopped."""
+        """Stop serving, free the port and end every thread the server started; a no-op
+        if stopped. Requests still in flight are cut off and not journaled: the journal
+        of a stopped server does not grow."""
         with self._lock:
             if self._server is None:
                 return
             self._server.shutdown()
+            self.app.config["LAB_STOPPED"] = True
+            self._activity.cut(_STOP_SECONDS)
             self._server.server_close()
             if self._thread is not None:
                 self._thread.join()

@@ -47,6 +47,14 @@ def _check_text(text: str) -> None:
         raise UnsafeTarget("backslashes are not allowed (browsers read '/\\host' as '//host')")
 
 
+def _split(text: str) -> SplitResult:
+    """``urlsplit``, with its ValueError (``http://[``, a bad IPv6 bracket) as a refusal."""
+    try:
+        return urlsplit(text)
+    except ValueError:
+        raise UnsafeTarget("the target is not a well-formed URL (check its brackets)") from None
+
+
 def _check_local(text: str) -> None:
     """Refuse anything a browser or client could read as another host.
 
@@ -56,7 +64,7 @@ def _check_local(text: str) -> None:
     _check_text(text)
     if text.startswith("//"):
         raise UnsafeTarget("'//host' is a scheme-relative URL to another host")
-    parts = urlsplit(text)
+    parts = _split(text)
     first_segment = text.split("/", 1)[0].split("?", 1)[0]
     if parts.scheme or parts.netloc or ":" in first_segment:
         raise UnsafeTarget("a target may not name a scheme or a host")
@@ -65,7 +73,7 @@ def _check_local(text: str) -> None:
 def _check_absolute(text: str, allowed_origins: Collection[str]) -> None:
     """An absolute URL passes only if its origin is on the allow-list, without userinfo."""
     _check_text(text)
-    parts = urlsplit(text)
+    parts = _split(text)
     if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.netloc:
         raise UnsafeTarget("a target must be a local path starting with '/', or an http(s) "
                            "URL of an allowed origin")
@@ -99,7 +107,7 @@ def safe_target(target: str, allowed_origins: Collection[str] = ()) -> str:
         raise UnsafeTarget("the target is empty")
     if len(target) > MAX_TARGET_LENGTH:
         raise UnsafeTarget(f"the target is longer than {MAX_TARGET_LENGTH} characters")
-    if "://" in target and allowed_origins:
+    if "://" in _path_part(target) and allowed_origins:  # a URL in the query is local
         _check_absolute(target, {o.lower() for o in allowed_origins})
         return target
     _check_local(target)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from labserver import HttpxClient, RequestsClient, UrllibClient
+from labserver import ChromiumClient, HttpxClient, RequestsClient, UrllibClient
 from labserver.credentials import SCENARIOS, CredentialLab, run_credentials, run_scenario_matrix
 
 
@@ -58,3 +58,21 @@ def test_scenario_matrix_has_35_rows_with_authorization_observed(lab):
 def test_unknown_scenario_lists_the_valid_ones(lab):
     with pytest.raises(ValueError, match=", ".join(SCENARIOS)):
         lab.pair("sideways")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_chromium_matrix_reports_the_method_that_reached_the_target_in_every_scenario(
+        scenario):
+    """A preflighted fetch() through a cross-origin redirect is answered and followed; the
+    preflight (an OPTIONS the browser sends by itself) is never taken for the request."""
+    if ChromiumClient.unavailable_reason() is not None:
+        pytest.skip(ChromiumClient.unavailable_reason())
+    with CredentialLab() as lab, ChromiumClient(tls=lab.certificates) as browser:
+        frame = run_scenario_matrix(lab, browser, scenario)
+    assert (frame["outcome"] == "followed").all(), frame[frame["outcome"] != "followed"]
+    assert set(frame["final_method"]) <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                                          "OPTIONS"}
+    kept = frame[frame["code"].isin([307, 308])]
+    assert (kept["final_method"] == kept["method"]).all()
+    preflighted = frame[frame["hops"].str.contains("(preflight)", regex=False)]
+    assert not preflighted.empty or scenario == "same-origin"
