@@ -11,6 +11,8 @@ and read from the journal what actually arrived::
 from . import caching, exercises, experiments, frameworks, patterns, probes, reference
 from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
 from .browser import ChromiumClient, MissingBrowser, find_browser, open_browser, run_form_posts
+from .citations import CITATIONS, Citation, cite, citations_table
+from .claims import ClaimFailed, claim
 from .clients import (
     CLIENTS,
     CURL_VARIANTS,
@@ -53,11 +55,23 @@ from .experiments import (
     tidy,
 )
 from .journal import Entry, Journal
-from .server import LabServer, start, stop
+from .server import LabServer, LabServerError, start, stop
 from .spec import Expectation, compare, differences, expect, expectations
 from .targets import UnsafeTarget, origin_of, safe_target
+from .versions import PYTHON_DEPENDENT, check_python_dependent, python_rules_table, split_by_python
 
 __all__ = [
+    "CITATIONS",
+    "Citation",
+    "ClaimFailed",
+    "LabServerError",
+    "PYTHON_DEPENDENT",
+    "check_python_dependent",
+    "cite",
+    "citations_table",
+    "claim",
+    "python_rules_table",
+    "split_by_python",
     "BODY",
     "BODY_METHODS",
     "CLIENTS",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from .app import CODES, METHODS
 from .experiments import aliased
 from .journal import Entry
 from .server import LabServer
-from .spec import NOT_ALLOWED, compare
+from .spec import BODY_DROPPED, NOT_ALLOWED, compare
 
 VOLATILE_HEADERS = frozenset({"Host", "Accept-Encoding"})
 """Request headers dropped from displays: Host carries the port the OS picked, and
@@ -190,11 +191,16 @@ def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
     """
     verdicts = compare(frame)
     labels = frame.apply(cell_label, axis=1)
-    marked = [label + (" ✗RFC" if verdict == NOT_ALLOWED else "") + ("" if same else " ≠Fetch")
-              for label, verdict, same in zip(labels, verdicts["rfc_verdict"],
-                                              verdicts["matches_fetch"], strict=True)]
+    marked = [label + (" ✗body" if body == BODY_DROPPED else "")
+              + (" ✗RFC" if verdict == NOT_ALLOWED else "") + ("" if same else " ≠Fetch")
+              for label, body, verdict, same in zip(
+                  labels, verdicts["body_verdict"], verdicts["rfc_verdict"],
+                  verdicts["matches_fetch"], strict=True)]
     data = verdicts.assign(cell=marked, css=_palette_css(frame))
-    legend = {**MATRIX_LEGEND, "✗RFC: RFC 9110 does not allow this change": "",
+    legend = {**MATRIX_LEGEND,
+              "✗body: method kept, body not sent again (a different request; neither "
+              "RFC 9110 nor Fetch drops it)": "",
+              "✗RFC: RFC 9110 does not allow this method change": "",
               "≠Fetch: a browser would differ": ""}
     return StyledTable(_grid(data, "cell"), _grid(data, "css"), legend, caption)
 
@@ -259,7 +265,7 @@ def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
     """
     lines = ["sequenceDiagram", f"    participant C as {client}"]
     names: list[str] = []
-    previous: Entry | None = None
+    redirected_by: Entry | None = None
     arrows = []
     for hop in hops:
         if hop.server not in names:
@@ -269,13 +275,16 @@ def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
         body = f" ({hop.body_length} byte{'s' * (hop.body_length != 1)})" if hop.body_length else ""
         request = _mermaid_text(f"{hop.method} {aliased(hop.target, servers)}")
         arrow = f"    C->>{server}: {request}{body}"
+        # Compare a request only with the redirect that sent the client to it: a request
+        # that follows a 200, or goes elsewhere, starts a new exchange.
+        before = redirected_by if _follows_redirect(redirected_by, hop) else None
         changes = []
-        if previous is not None and hop.method != previous.method:
-            changes.append(f"method changed: {previous.method} → {hop.method}")
-        if previous is not None and previous.body_length and not hop.body_length:
+        if before is not None and hop.method != before.method:
+            changes.append(f"method changed: {before.method} → {hop.method}")
+        if before is not None and before.body_length and not hop.body_length:
             changes.append("body dropped")
-        if changes:  # the changed request on a band of the PALETTE's colour for it
-            colour = _mermaid_rgb("method changed" if hop.method != previous.method
+        if before is not None and changes:  # on a band of the PALETTE's colour for it
+            colour = _mermaid_rgb("method changed" if hop.method != before.method
                                   else "body dropped")
             arrows += [f"    rect {colour}", arrow,
                        f"    Note over C,{server}: {', '.join(changes)}", "    end"]
@@ -285,5 +294,19 @@ def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
         if hop.location:
             answer += f" Location {aliased(hop.location, servers)}"
         arrows.append(f"    {server}-->>C: {_mermaid_text(answer)}")
-        previous = hop
+        if not hop.is_preflight:
+            redirected_by = hop
     return Diagram("\n".join(lines + arrows))
+
+
+def _follows_redirect(redirect: Entry | None, hop: Entry) -> bool:
+    """Whether ``hop`` is the request a client sent because ``redirect`` (a 3xx) pointed
+    it there: its path and query are those of the Location, resolved against the
+    redirect's own target."""
+    if redirect is None or not redirect.location or not 300 <= redirect.status < 400:
+        return False
+    try:
+        resolved = urlsplit(urljoin("http://lab" + redirect.target, redirect.location))
+    except ValueError:
+        return False
+    return (resolved.path, resolved.query) == (hop.path, hop.query)

@@ -27,7 +27,7 @@ REFERENCE: list[dict[str, object]] = [
      "note": "not a redirect to follow: answers a conditional request from the cache"},
     {"code": 305, "name": "Use Proxy", "permanent": "n/a", "method may change": "n/a",
      "body kept": "n/a", "cacheable by default": "no", "RFC 9110": "§15.4.6",
-     "note": "deprecated: clients must not honour it"},
+     "note": "deprecated (RFC 9110 §15.4.6): defined by an earlier HTTP, no longer used"},
     {"code": 306, "name": "(Unused)", "permanent": "n/a", "method may change": "n/a",
      "body kept": "n/a", "cacheable by default": "no", "RFC 9110": "§15.4.7",
      "note": "reserved, no longer used"},
@@ -35,11 +35,14 @@ REFERENCE: list[dict[str, object]] = [
      "method may change": "no (MUST NOT)", "body kept": "yes", "cacheable by default": "no",
      "RFC 9110": "§15.4.8", "note": ""},
     {"code": 308, "name": "Permanent Redirect", "permanent": "yes",
-     "method may change": "no (MUST NOT)", "body kept": "yes", "cacheable by default": "yes",
-     "RFC 9110": "§15.4.9", "note": "first defined in RFC 7538"},
+     "method may change": "no (POST may not become GET; §15.4 keeps the rest)",
+     "body kept": "yes", "cacheable by default": "yes", "RFC 9110": "§15.4.9",
+     "note": "first defined in RFC 7238 (2014, experimental), then RFC 7538 (2015)"},
 ]
-"""Every 3xx code. "Cacheable by default" is RFC 9111 §4.2.2 heuristic cacheability,
-which RFC 9110 §15.1 grants to 300, 301 and 308 among the redirects."""
+"""Every 3xx code, as RFC 9110 defines it: a *cited* table, not an observed one (the
+lesson checks each observable cell against a run). "Cacheable by default" is heuristic
+cacheability, which RFC 9110 §15.1 grants to 300, 301 and 308 among the redirects and
+which RFC 9111 §4.2.2 lets a cache use."""
 
 
 def reference_table() -> pd.DataFrame:

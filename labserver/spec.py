@@ -2,16 +2,20 @@
 
 Two standards speak to redirects and they do not say the same thing:
 
-* RFC 9110 (HTTP Semantics) §15.4.2-§15.4.9 defines each code. 307 and 308 forbid a
-  method change; 303 asks for a retrieval (GET or HEAD); 301 and 302 keep the
-  method, except that a user agent MAY turn POST into GET "for historical reasons".
-* The WHATWG Fetch standard, "HTTP-redirect fetch" (§4.4), is what browsers do:
-  301/302 turn POST (only POST) into GET, 303 turns everything but GET and HEAD
-  into GET, 307/308 keep everything. When the method becomes GET the body goes and
-  the request-body headers (Content-Type, Content-Encoding, Content-Language,
-  Content-Location) are removed.
+* RFC 9110 (HTTP Semantics) §15.4 and §15.4.2-§15.4.9 define the codes. 307 MUST NOT
+  change the method; 308 does not allow POST to become GET, and the general rule of
+  §15.4 keeps every other method; 303 asks for a retrieval (GET or HEAD); 301 and 302
+  keep the method, except that a user agent MAY turn POST into GET "for historical
+  reasons".
+* The WHATWG Fetch standard, "HTTP-redirect fetch", is what browsers do: 301/302 turn
+  POST (only POST) into GET, 303 turns everything but GET and HEAD into GET, 307/308
+  keep everything. When the method becomes GET the body goes and the request-body
+  headers (Content-Type, Content-Encoding, Content-Language, Content-Location) are removed.
 
-Here each rule is a row, so a lesson can set the expectation beside the observation.
+Neither standard lets a redirect keep the method but drop the body: that sends a
+different request than the one the client was given. Here each rule is a row, so a
+lesson can set the expectation beside the observation. Sections come from
+:mod:`labserver.citations`.
 """
 
 from __future__ import annotations
@@ -21,15 +25,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .app import CODES, METHODS
+from .citations import cite
 from .clients import rule_of
 
-RFC_SECTIONS = {301: "§15.4.2", 302: "§15.4.3", 303: "§15.4.4", 307: "§15.4.8", 308: "§15.4.9"}
-FETCH_SECTION = "Fetch §4.4 HTTP-redirect fetch"
+_CODE_CITATIONS = {301: "rfc9110-301", 302: "rfc9110-302", 303: "rfc9110-303",
+                   307: "rfc9110-307", 308: "rfc9110-308"}
+RFC_SECTIONS = {code: cite(key).section for code, key in _CODE_CITATIONS.items()}
+FETCH_SECTION = cite("fetch-redirect").short
 
 AS_SPECIFIED = "as RFC 9110 says"
 ALLOWED = "RFC 9110 allows it"
 NOT_ALLOWED = "RFC 9110 does not allow it"
 NOT_FOLLOWED = "not followed"
+BODY_DROPPED = "body dropped"
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,13 @@ class Expectation:
 
 def expect(code: int, method: str) -> Expectation:
     """The expectation for one code × method (codes 301, 302, 303, 307, 308)."""
-    if code in (307, 308):
-        rule = "MUST NOT change the request method"
-        return Expectation(code, method, method, (), rule, method, "method and body kept")
+    if code == 307:
+        return Expectation(code, method, method, (), "MUST NOT change the request method",
+                           method, "method and body kept")
+    if code == 308:
+        return Expectation(code, method, method, (),
+                           "does not allow POST to become GET; other methods are kept "
+                           "(§15.4)", method, "method and body kept")
     if code == 303:
         if method in ("GET", "HEAD"):
             rfc_rule = "a retrieval request (GET or HEAD) to the new URI"
@@ -112,12 +124,15 @@ def compare(observed: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in observed.itertuples(index=False):
         e = expect(row.code, row.method)
+        body_dropped = bool(row.body_sent and row.final_method == row.method
+                            and not row.body_arrived)
         rows.append({
             "client": row.client, "code": row.code, "method": row.method,
             "observed": row.final_method or row.outcome,
             "rfc_expects": e.rfc_method, "fetch_expects": e.fetch_method,
             "rfc_verdict": e.rfc_verdict(row.final_method),
-            "matches_fetch": row.final_method == e.fetch_method,
+            "body_verdict": BODY_DROPPED if body_dropped else "",
+            "matches_fetch": row.final_method == e.fetch_method and not body_dropped,
             "rfc_rule": e.rfc_rule, "rfc_section": e.rfc_section,
         })
     return pd.DataFrame(rows)
@@ -127,6 +142,7 @@ def differences(observed: pd.DataFrame) -> pd.DataFrame:
     """Only the rows of :func:`compare` where the client departs from RFC 9110 or Fetch,
     each with ``why``: the client's own rule, cited from its docs or source."""
     table = compare(observed)
-    differs = (table["rfc_verdict"] != AS_SPECIFIED) | ~table["matches_fetch"]
+    differs = ((table["rfc_verdict"] != AS_SPECIFIED) | ~table["matches_fetch"]
+               | (table["body_verdict"] == BODY_DROPPED))
     table = table[differs].reset_index(drop=True)
     return table.assign(why=table["client"].map(rule_of))

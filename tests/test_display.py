@@ -1,5 +1,6 @@
 """Lesson tables are deterministic: no ports, no running seq numbers, no random ids."""
 
+import httpx
 import pandas as pd
 
 from labserver import HttpxClient, conformance, hops_frame, matrix, run_matrix, stable_headers
@@ -81,6 +82,35 @@ def test_sequence_diagram_draws_each_hop_and_marks_the_method_change(server):
     # on a band of the palette's amber (#fde68a), the colour of "method changed" everywhere
     assert "    rect rgb(253, 230, 138)\n    C->>S1: GET /echo\n" in diagram
     assert sequence_diagram(hops)._repr_markdown_().startswith("```mermaid\n")
+
+
+def test_the_api_move_diagram_marks_no_method_change():
+    """Lesson 04: four requests through 307s; each keeps its method. A new request after a
+    201 is not a change of the one before it."""
+    from labserver import LabServer, sequence_diagram
+
+    calls = [("POST", "/api/v1/users", {"name": "Ada", "email": "ada@example.org"}),
+             ("PUT", "/api/v1/users/1", {"name": "Ada L", "email": "ada@example.org"}),
+             ("PATCH", "/api/v1/users/1", {"email": "ada@example.net"}),
+             ("DELETE", "/api/v1/users/1", None)]
+    with LabServer() as api, httpx.Client(base_url=api.url, follow_redirects=True) as client:
+        with api.journal.watch() as hops:
+            for method, path, body in calls:
+                client.request(method, path, json=body)
+    diagram = repr(sequence_diagram(hops))
+    assert "rect" not in diagram and "method changed" not in diagram
+    assert "body dropped" not in diagram
+
+
+def test_a_302_post_gets_exactly_one_band(server):
+    from labserver import sequence_diagram
+
+    with HttpxClient() as client, server.journal.watch() as hops:
+        client.send("POST", server.url + "/redirect/302", body=b"x")
+        client.send("GET", server.url + "/echo")
+    diagram = repr(sequence_diagram(hops))
+    assert diagram.count("    rect ") == 1
+    assert "method changed: POST → GET, body dropped" in diagram
 
 
 def _cell(method: str, final: str, body_arrived: bool = True, code: int = 307) -> dict:

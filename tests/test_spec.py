@@ -3,8 +3,17 @@
 import pandas as pd
 import pytest
 
-from labserver import CODES, METHODS, compare, differences, expect, expectations
-from labserver.spec import ALLOWED, AS_SPECIFIED, NOT_ALLOWED, NOT_FOLLOWED
+from labserver import (
+    CODES,
+    METHODS,
+    PALETTE,
+    compare,
+    conformance,
+    differences,
+    expect,
+    expectations,
+)
+from labserver.spec import ALLOWED, AS_SPECIFIED, BODY_DROPPED, NOT_ALLOWED, NOT_FOLLOWED
 
 
 @pytest.mark.parametrize("code", [307, 308])
@@ -46,24 +55,41 @@ def test_expectations_cover_every_code_and_method_with_a_section():
     assert table.rfc_section.str.startswith("RFC 9110 §15.4.").all()
 
 
+def _row(code, method, final, body_sent=False, body_arrived=False):
+    return {"client": "c", "code": code, "method": method, "final_method": final,
+            "outcome": "followed", "body_sent": body_sent, "body_arrived": body_arrived}
+
+
 def test_compare_marks_differences_from_fetch():
-    observed = pd.DataFrame([
-        {"client": "c", "code": 302, "method": "PUT", "final_method": "GET", "outcome": "followed"},
-        {"client": "c", "code": 307, "method": "POST", "final_method": "POST",
-         "outcome": "followed"},
-    ])
+    observed = pd.DataFrame([_row(302, "PUT", "GET", True), _row(307, "POST", "POST", True, True)])
     result = compare(observed)
     assert result.matches_fetch.tolist() == [False, True]
     assert result.rfc_verdict.tolist() == [NOT_ALLOWED, AS_SPECIFIED]
 
 
 def test_differences_keep_only_rows_that_depart_from_a_standard():
-    observed = pd.DataFrame([
-        {"client": "c", "code": 302, "method": "PUT", "final_method": "GET", "outcome": "followed"},
-        {"client": "c", "code": 307, "method": "POST", "final_method": "POST",
-         "outcome": "followed"},
-        {"client": "c", "code": 301, "method": "POST", "final_method": "GET",
-         "outcome": "followed"},
-    ])
+    observed = pd.DataFrame([_row(302, "PUT", "GET", True), _row(307, "POST", "POST", True, True),
+                             _row(301, "POST", "GET", True)])
     assert differences(observed)[["code", "method"]].values.tolist() == [[302, "PUT"],
                                                                          [301, "POST"]]
+
+
+def test_a_put_kept_after_a_301_but_without_its_body_departs_from_both_standards():
+    """requests after a 301: PUT arrives, body lost. Same method, different request."""
+    observed = pd.DataFrame([_row(301, "PUT", "PUT", body_sent=True, body_arrived=False)])
+    result = compare(observed)
+    assert result.body_verdict.tolist() == [BODY_DROPPED]
+    assert not result.matches_fetch.iloc[0]
+    assert len(differences(observed)) == 1
+
+
+def test_conformance_marks_an_empty_bodied_put_after_a_301():
+    row = {**_row(301, "PUT", "PUT", body_sent=True, body_arrived=False), "error": ""}
+    table = conformance(pd.DataFrame([row]))
+    assert table.table.loc["PUT", 301] == "PUT ✗body ≠Fetch"
+    assert table.styles.loc["PUT", 301] == PALETTE["body dropped"]
+
+
+def test_308_is_not_cited_with_a_must_not_of_its_own():
+    assert "MUST NOT" not in expect(308, "PUT").rfc_rule
+    assert "MUST NOT" in expect(307, "PUT").rfc_rule

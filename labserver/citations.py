@@ -1,0 +1,156 @@
+"""Every source a lesson cites, in one table: a section number is corrected here, once.
+
+Each citation names the document, the section (by number where the document numbers
+its sections stably, by name and anchor where it does not, as the Fetch standard's
+living text renumbers), its title, and the phrase or fact it supports. Lessons render
+citations from here with :func:`cite`; they never type a section number themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    section: str
+    title: str
+    supports: str
+    """What the source says that the lab relies on (a paraphrase, or a short phrase)."""
+    url: str
+
+    @property
+    def short(self) -> str:
+        """``RFC 9110 §15.4.8``, or ``Fetch, "HTTP-redirect fetch"`` for the living standard."""
+        return f"{self.document} {self.section}".strip()
+
+    @property
+    def markdown(self) -> str:
+        return f"[{self.short} ({self.title})]({self.url})"
+
+
+_RFC9110 = "https://www.rfc-editor.org/rfc/rfc9110.html"
+_FETCH = "https://fetch.spec.whatwg.org/"
+
+CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
+    ("rfc9110-redirects", Citation(
+        "RFC 9110", "§15.4", "Redirection 3xx",
+        "a user agent that follows a redirect changes the method only as the code's "
+        "definition allows, and removes content-specific headers (Content-Type, "
+        "Content-Encoding, Content-Language, Content-Location) once the method becomes "
+        "GET or HEAD", f"{_RFC9110}#name-redirection-3xx")),
+    ("rfc9110-301", Citation(
+        "RFC 9110", "§15.4.2", "301 Moved Permanently",
+        "for historical reasons, a user agent MAY change the request method from POST to "
+        "GET", f"{_RFC9110}#name-301-moved-permanently")),
+    ("rfc9110-302", Citation(
+        "RFC 9110", "§15.4.3", "302 Found",
+        "for historical reasons, a user agent MAY change the request method from POST to "
+        "GET", f"{_RFC9110}#name-302-found")),
+    ("rfc9110-303", Citation(
+        "RFC 9110", "§15.4.4", "303 See Other",
+        "the user agent performs a retrieval request (GET or HEAD) on the Location",
+        f"{_RFC9110}#name-303-see-other")),
+    ("rfc9110-305", Citation(
+        "RFC 9110", "§15.4.6", "305 Use Proxy",
+        "defined in an earlier version of HTTP and now deprecated",
+        f"{_RFC9110}#name-305-use-proxy")),
+    ("rfc9110-307", Citation(
+        "RFC 9110", "§15.4.8", "307 Temporary Redirect",
+        "the user agent MUST NOT change the request method if it performs an automatic "
+        "redirection", f"{_RFC9110}#name-307-temporary-redirect")),
+    ("rfc9110-308", Citation(
+        "RFC 9110", "§15.4.9", "308 Permanent Redirect",
+        "like 301, except that it does not allow changing the request method from POST to "
+        "GET (the section has no MUST NOT of its own; other methods are kept by §15.4)",
+        f"{_RFC9110}#name-308-permanent-redirect")),
+    ("rfc9110-heuristic", Citation(
+        "RFC 9110", "§15.1", "Overview of Status Codes",
+        "the heuristically cacheable status codes include 300, 301 and 308 (and no other "
+        "3xx)", f"{_RFC9110}#name-overview-of-status-codes")),
+    ("rfc9110-fragment", Citation(
+        "RFC 9110", "§10.2.2", "Location",
+        "a Location without a fragment inherits the fragment of the original URI",
+        f"{_RFC9110}#name-location")),
+    ("rfc9110-field-order", Citation(
+        "RFC 9110", "§5.3", "Field Order",
+        "repeated field lines may be combined into one value joined by commas",
+        f"{_RFC9110}#name-field-order")),
+    ("rfc9110-methods", Citation(
+        "RFC 9110", "§9.3", "Method Definitions",
+        "POST and PUT carry content with defined meaning; GET, HEAD, DELETE and OPTIONS "
+        "have none", f"{_RFC9110}#name-method-definitions")),
+    ("rfc5789", Citation(
+        "RFC 5789", "§2", "The PATCH Method",
+        "PATCH applies the partial modification sent as the request's content",
+        "https://www.rfc-editor.org/rfc/rfc5789.html#section-2")),
+    ("rfc9111-heuristic", Citation(
+        "RFC 9111", "§4.2.2", "Calculating Heuristic Freshness",
+        "a cache may assign a heuristic freshness only where the status code is "
+        "heuristically cacheable (defined in RFC 9110 §15.1)",
+        "https://www.rfc-editor.org/rfc/rfc9111.html#name-calculating-heuristic-fresh")),
+    ("rfc7238", Citation(
+        "RFC 7238", "", "The HTTP Status Code 308 (Permanent Redirect)",
+        "308 first defined, June 2014, as an Experimental RFC",
+        "https://www.rfc-editor.org/rfc/rfc7238.html")),
+    ("rfc7538", Citation(
+        "RFC 7538", "§3", "308 Permanent Redirect",
+        "308 on the standards track, April 2015 (obsoletes RFC 7238; now part of RFC 9110)",
+        "https://www.rfc-editor.org/rfc/rfc7538.html#section-3")),
+    ("rfc9700-307", Citation(
+        "RFC 9700", "§4.12", "307 Redirect",
+        "after a POST that carried the user's credentials, a 307 makes the browser send "
+        "them again to the new location; use 303 there",
+        "https://www.rfc-editor.org/rfc/rfc9700.html#section-4.12")),
+    ("fetch-redirect", Citation(
+        "Fetch", '"HTTP-redirect fetch"', "WHATWG Fetch standard (living standard)",
+        "301/302 turn POST into GET; 303 turns every method but GET and HEAD into GET; "
+        "307/308 keep method and body; when the method becomes GET the body and the "
+        "request-body-header names are removed; a body that cannot be sent again (a "
+        "stream) is a network error for every code but 303",
+        f"{_FETCH}#http-redirect-fetch")),
+    ("fetch-preflight", Citation(
+        "Fetch", '"CORS-preflight fetch"', "WHATWG Fetch standard (living standard)",
+        "before a cross-origin request that is not simple, the browser sends an OPTIONS "
+        "asking permission; a redirect of the preflight itself is a failure",
+        f"{_FETCH}#cors-preflight-fetch")),
+    ("cpython-gh-99730", Citation(
+        "CPython", "gh-99730", "HEAD requests should be HEAD requests upon redirect",
+        "urllib's HTTPRedirectHandler keeps HEAD on a redirect from Python 3.13; earlier "
+        "versions send GET", "https://github.com/python/cpython/issues/99730")),
+    ("chromium-freshness", Citation(
+        "Chromium", "net/http/http_response_headers.cc", "GetFreshnessLifetimes",
+        "a 300, 301, 308 or 410 with no freshness information is fresh for ever and never "
+        "stale ('implicitly fresh'), rather than given a heuristic lifetime",
+        "https://source.chromium.org/chromium/chromium/src/+/main:net/http/"
+        "http_response_headers.cc")),
+    ("curl-location", Citation(
+        "curl", "manual, --location", "curl(1)",
+        "headers set with -H go to every host of the chain, except Authorization and "
+        "Cookie, which are sent only while scheme, host and port stay those of the first "
+        "URL (--location-trusted sends them everywhere)",
+        "https://curl.se/docs/manpage.html#-L")),
+    ("curl-follow", Citation(
+        "curl", "manual, --follow (curl 8.16 and later)", "curl(1)",
+        "--follow keeps a method set with -X only after 307 and 308, unlike -L",
+        "https://curl.se/docs/manpage.html#--follow")),
+]}
+"""Every citation the lessons and the package make, by key."""
+
+
+def cite(key: str) -> Citation:
+    """The citation called ``key``; raises KeyError listing the keys when there is none."""
+    try:
+        return CITATIONS[key]
+    except KeyError:
+        raise KeyError(f"no citation {key!r}; known: {', '.join(CITATIONS)}") from None
+
+
+def citations_table(*keys: str) -> pd.DataFrame:
+    """The citations named (all by default) as a table a lesson can show."""
+    chosen = keys or tuple(CITATIONS)
+    return pd.DataFrame([{"source": cite(k).short, "title": cite(k).title,
+                          "says": cite(k).supports} for k in chosen]).set_index("source")
