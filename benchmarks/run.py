@@ -1,7 +1,7 @@
 """Redirect Lab benchmarks: ``python benchmarks/run.py`` from the repository root.
 
 Prints every figure beside its goal, from one run (about 15 minutes on 2 cores; name
-parts to run only those: lifecycle, load, matrices, memory, notebooks):
+parts to run only those: lifecycle, load, matrices, memory, notebooks, flood, fuzz):
 
 1. strict ``pytest --nbval`` over the lessons vs the same number of one-cell notebooks
    that only import flask, httpx and pandas (the floor; goal at most 1.3x for lessons
@@ -11,7 +11,9 @@ parts to run only those: lifecycle, load, matrices, memory, notebooks):
    1.0x httpbin, and 1.2x the floor for httpx; the six clients in under 5 s in all;
 3. lab server start to first answer, and stop (goal under 50 ms each);
 4. requests per second with 50 concurrent clients, and the journal's completeness;
-5. kernel memory after each lesson, and the memory one lab server with a full journal adds.
+5. kernel memory after each lesson, and the memory one lab server with a full journal adds;
+6. (flood) memory under a flood of requests with maximal headers: bounded by the
+   journal's byte budget; (fuzz) the raw-input fuzz tests with 20x the suite's examples.
 
 httpbin is a benchmark-only dependency:
 ``python -m pip install --no-deps -r benchmarks/requirements.txt``.
@@ -244,9 +246,48 @@ def memory_figures() -> None:
     row("one lab server with a full journal (10,000 entries)", grown / 2**20, "MiB")
 
 
+def flood_figures(requests: int = 1500, runs: int = 3) -> None:
+    """Resident memory of a process serving a header flood: each request carries 90
+    headers of 700 bytes (just under the 64 KiB and 100-line limits) and a 60 KB query, as many as the journal's
+    byte budget can hold several times over. Goal: growth bounded by the budget (32 MiB),
+    with the journal answering quickly."""
+    headers = {f"X-Flood-{i:02d}": "v" * 700 for i in range(90)}  # just under 64 KiB, 100 lines
+    query = {"q": "x" * 60_000}
+    grown, reads = [], []
+    for _ in range(runs):
+        process = psutil.Process()
+        with labserver.LabServer() as server, httpx.Client(base_url=server.url) as http:
+            before = process.memory_info().rss
+            for _ in range(requests):
+                http.get("/echo", params=query, headers=headers)
+            grown.append((process.memory_info().rss - before) / 2**20)
+            started = time.perf_counter()
+            http.get("/journal")
+            reads.append(time.perf_counter() - started)
+            held = server.journal.bytes_held / 2**20
+    row(f"memory growth under a {requests}-request header flood", statistics.median(grown),
+        "MiB", f"bounded (journal budget {labserver.journal.DEFAULT_BYTE_BUDGET // 2**20} MiB)")
+    row("journal bytes held after the flood", held, "MiB")
+    row("reading /journal after the flood", statistics.median(reads) * 1000, "ms")
+
+
+def fuzz_figures() -> None:
+    """The raw-input fuzz tests with 20x the suite's examples (REDIRECT_LAB_FUZZ_EXAMPLES)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "-n", "0", str(ROOT / "tests" / "test_reliability.py"),
+                           "-k", "fuzzed or around_the_limit or nested or allow_list or "
+                           "open_redirect_journals or host_header"],
+                          env={**__import__("os").environ, "REDIRECT_LAB_FUZZ_EXAMPLES": "1200"},
+                          capture_output=True, text=True, cwd=ROOT)
+    print(done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:])
+    row("long fuzz (1,200 examples per raw-input test)", time.perf_counter() - started, "s")
+
+
 PARTS: dict[str, Callable[[], None]] = {
     "lifecycle": lifecycle_figures, "load": load_figures, "matrices": matrix_figures,
-    "memory": memory_figures, "notebooks": notebook_figures,
+    "memory": memory_figures, "notebooks": notebook_figures, "flood": flood_figures,
+    "fuzz": fuzz_figures,
 }
 
 

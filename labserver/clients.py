@@ -297,7 +297,9 @@ class CurlClient(Client):
         "becomes a GET without its data, unless --post30x says to keep it. A method given "
         "with -X is used for every request of the chain, even where curl would have switched "
         "to GET, so the method stays while the data is not sent again. Headers given with -H "
-        "(Content-Type) are kept while the host stays the same."
+        "(Content-Type among them) go to every host of the chain, except Authorization and "
+        "Cookie, which are sent only while scheme, host and port stay those of the first URL "
+        "(--location-trusted sends them everywhere)."
     )
 
     def __init__(self, variant: str = "curl", *, tls: LabCertificates | None = None) -> None:

@@ -18,6 +18,10 @@ from .server import LabServer
 
 LESSON_PACKAGES = ("jupyterlab", "httpx", "flask", "werkzeug", "pandas", "nbval")
 
+CURL_FOLLOW_SINCE = (8, 16)
+"""curl 8.16 added ``--follow``, which keeps a method set with ``-X`` only after 307 and
+308; the lessons' curl rows (``-L``, as most people still type it) come from an older curl."""
+
 
 def check_environment(server: LabServer) -> pd.DataFrame:
     """Each package the lessons use with its installed version, and whether the lab answers."""
@@ -75,3 +79,29 @@ def missing_needs(notebook: Path) -> list[str]:
     needs = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get(
         "redirect_lab", {}).get("needs", [])
     return [reason for need in needs if (reason := reasons[need]())]
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".")[:2] if part.isdigit())
+
+
+def version_warnings() -> object:
+    """Where a tool's version changes a lesson's story, say so (Markdown).
+
+    The stored outputs were made with a curl older than 8.16; a learner with a newer one
+    sees the same ``-L`` rows, but has ``--follow`` too, which behaves differently with
+    ``-X``. Python needs no warning: results that depend on it are checked per version.
+    """
+    from IPython.display import Markdown
+
+    curl = _curl_version()
+    if curl in ("not installed", "unknown"):
+        return Markdown(f"curl is {curl}: the curl rows are left out (see lesson 00).")
+    if _version_tuple(curl) >= CURL_FOLLOW_SINCE:
+        return Markdown(f"⚠ Your curl ({curl}) is 8.16 or newer: it also has `--follow`, which "
+                        "keeps a method set with `-X` only after 307 and 308. The stored "
+                        "outputs came from a curl before 8.16; the `-L` rows below are "
+                        "what both versions do.")
+    return Markdown("Your curl is older than 8.16, like the one that made the stored "
+                    "outputs: `-L` is its only way to follow (8.16 added `--follow`, which "
+                    "keeps a method set with `-X` only after 307 and 308).")

@@ -37,8 +37,9 @@ BODY = b'{"lesson": "redirects", "answer": 42}'
 BODY_HEADERS = {"Content-Type": "application/json"}
 
 BODY_METHODS: tuple[str, ...] = ("POST", "PUT", "PATCH")
-"""Methods sent with a body: those whose content has defined meaning (RFC 9110 §9.3).
-GET, HEAD, DELETE and OPTIONS go without one, as clients normally send them."""
+"""Methods sent with a body: those whose content has defined meaning (POST and PUT in
+RFC 9110 §9.3, PATCH in RFC 5789). GET, HEAD, DELETE and OPTIONS go without one, as
+clients normally send them."""
 
 COLUMNS = ["client", "code", "method", "body_sent", "hops", "hop_count", "final_method",
            "final_status", "body_arrived", "content_type_arrived", "authorization_arrived",
@@ -137,7 +138,7 @@ def settle_after(result: Outcome, servers: tuple[LabServer, ...]) -> None:
 
 @contextmanager
 def watch_all(servers: tuple[LabServer, ...]) -> Iterator[list[Entry]]:
-    """Like :meth:`Journal.watch`, across servers: their hops in server order."""
+    """Like :meth:`Journal.watch`, across servers: their hops in the order they arrived."""
     with ExitStack() as stack:
         watched = [stack.enter_context(s.journal.watch()) for s in servers]
         hops: list[Entry] = []
@@ -145,7 +146,8 @@ def watch_all(servers: tuple[LabServer, ...]) -> Iterator[list[Entry]]:
             yield hops
         finally:
             stack.close()
-            hops.extend(h for journal_hops in watched for h in journal_hops)
+            hops.extend(sorted((h for journal_hops in watched for h in journal_hops),
+                               key=lambda h: h.arrival))
 
 
 def run_experiment(server: LabServer, client: Client, experiment: Experiment, *,

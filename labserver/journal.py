@@ -23,6 +23,10 @@ DEFAULT_BYTE_BUDGET = 32 * 1024 * 1024
 carry 64 KiB of headers, so a count alone would let 10,000 entries grow past a gigabyte;
 past this budget the oldest entries go first."""
 
+_ARRIVALS = itertools.count(1)
+"""One counter for every journal: ``next()`` on it is atomic under the GIL and is called
+under each journal's lock, so entries of one journal keep their order."""
+
 _ENTRY_OVERHEAD = 512
 """Bytes counted for an entry besides its strings: the objects that hold them."""
 
@@ -47,6 +51,9 @@ class Entry:
     is one entry, its values joined by ", " as RFC 9110 §5.3 allows."""
     header_lines: tuple[tuple[str, str], ...] = ()
     """The header lines exactly as they arrived: names as sent, order and repeats kept."""
+    arrival: int = field(default=0, repr=False, compare=False)
+    """Order of recording across every journal in this process, so an experiment across
+    several servers lists its hops as they happened (not shown: it differs run to run)."""
 
     @property
     def target(self) -> str:
@@ -66,7 +73,9 @@ class Entry:
         return _ENTRY_OVERHEAD + len(self.path) + len(self.query) + strings
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        fields = asdict(self)
+        del fields["arrival"]
+        return fields
 
 
 class Journal:
@@ -99,7 +108,8 @@ class Journal:
     def record(self, **fields: Any) -> Entry:
         with self._lock:
             self._last_seq += 1
-            entry = Entry(seq=self._last_seq, server=self.name, **fields)
+            entry = Entry(seq=self._last_seq, server=self.name, arrival=next(_ARRIVALS),
+                          **fields)
             if len(self._entries) == self._entries.maxlen:
                 self._bytes -= self._entries[0].size
             self._entries.append(entry)
