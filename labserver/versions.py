@@ -76,7 +76,9 @@ def check_python_dependent(rows: pd.DataFrame) -> object:
     the lesson's versions table); raises ClaimFailed, quoting the rows, when any row
     differs from its version's rule.
     """
-    wrong = rows[[row["final_method"] != _expected(row) for _, row in rows.iterrows()]]
+    mask = pd.Series([row["final_method"] != _expected(row) for _, row in rows.iterrows()],
+                     index=rows.index, dtype=bool)
+    wrong = rows[mask]
     clients = ", ".join(dict.fromkeys(rows["client"])) or "no client"
     codes = ", ".join(map(str, dict.fromkeys(rows["code"])))
     return claim(f"On this Python, {clients} sent after {codes} exactly what the table above "
