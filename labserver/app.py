@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request
 
 from .journal import Journal
@@ -211,15 +212,14 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
         # (or an absolute-form request line), which the client chose. A lab redirect
         # names the server's own origin instead, so no Host can send a client elsewhere.
         location = response.headers.get("Location")
-        if not location or request.path.startswith("/open-redirect"):
+        if not location or not isinstance(request.routing_exception, RequestRedirect):
             return response
         try:
             parts = urlsplit(location)
         except ValueError:
             return response
         own = _own_netloc(request.environ)
-        if parts.netloc and parts.netloc == request.host and parts.netloc != own:
-            response.headers["Location"] = parts._replace(netloc=own).geturl()
+        response.headers["Location"] = parts._replace(netloc=own).geturl()
         return response
 
     @app.errorhandler(RequestEntityTooLarge)
