@@ -248,9 +248,9 @@ def memory_figures() -> None:
 
 def flood_figures(requests: int = 1500, runs: int = 3) -> None:
     """Resident memory of a process serving a header flood: each request carries 90
-    headers of 700 bytes (just under the 64 KiB and 100-line limits) and a 60 KB query, as many as the journal's
-    byte budget can hold several times over. Goal: growth bounded by the budget (32 MiB),
-    with the journal answering quickly."""
+    headers of 700 bytes (just under the 64 KiB and 100-line limits) and a 60 KB query,
+    as many as the journal's byte budget can hold several times over. Goal: growth
+    bounded by the budget (32 MiB), with the journal answering quickly."""
     headers = {f"X-Flood-{i:02d}": "v" * 700 for i in range(90)}  # just under 64 KiB, 100 lines
     query = {"q": "x" * 60_000}
     grown, reads = [], []

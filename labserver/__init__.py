@@ -11,7 +11,7 @@ and read from the journal what actually arrived::
 from . import caching, exercises, experiments, frameworks, patterns, probes, reference
 from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
 from .browser import ChromiumClient, MissingBrowser, find_browser, open_browser, run_form_posts
-from .citations import CITATIONS, Citation, cite, citations_table
+from .citations import CITATIONS, Citation, citations_table, cite
 from .claims import ClaimFailed, claim
 from .clients import (
     CLIENTS,

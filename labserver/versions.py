@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .claims import claim
 from .citations import cite
+from .claims import claim
 
 
 @dataclass(frozen=True)

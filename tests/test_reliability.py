@@ -143,7 +143,7 @@ def _status_line_and_json(answer: bytes) -> tuple[int, str]:
 @_raw_settings
 @given(line=st.one_of(
     st.binary(min_size=1, max_size=80).filter(lambda b: b"\n" not in b and b"\r" not in b),
-    st.builds(lambda m, t, v: f"{m} {t} {v}".encode("utf-8"),
+    st.builds(lambda m, t, v: f"{m} {t} {v}".encode(),
               st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=8),
               st.text(st.characters(codec="utf-8", exclude_characters="\r\n "), max_size=20),
               st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2", "HTTP/1.1 x", "", "http/1.1"])),
