@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request
@@ -23,7 +23,7 @@ from .oddities import MAX_CHAIN, oddities_blueprint
 from .params import one_of, whole_number
 from .patterns import api_move_blueprint, operations_blueprint
 from .responses import caching_headers, json_error, redirect_to
-from .targets import UnsafeTarget, safe_target
+from .targets import UnsafeTarget, netloc, safe_target
 
 CODES: tuple[int, ...] = (301, 302, 303, 307, 308)
 """The redirect codes the lab serves, in the order the lessons teach them."""
@@ -151,8 +151,7 @@ class _JournalMiddleware:
 
 def _own_netloc(environ: dict[str, Any]) -> str:
     """The server's own host and port, from the socket it listens on (never from Host)."""
-    host, port = environ["SERVER_NAME"], environ["SERVER_PORT"]
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return netloc(environ["SERVER_NAME"], environ["SERVER_PORT"])
 
 
 def _is_preflight() -> bool:
@@ -179,8 +178,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     @app.before_request
     def read_body() -> None:
         # Read the body once, up front, so the journal sees it whatever the route does.
-        g.body = None
-        g.body = request.environ["labserver.body"] = _read_body_within_limit(request.environ)
+        request.environ["labserver.body"] = _read_body_within_limit(request.environ)
 
     @app.before_request
     def answer_preflight() -> Response | None:
@@ -270,7 +268,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
 
     @app.route("/echo", methods=METHODS, provide_automatic_options=False)
     def echo() -> Response:
-        body = g.body or b""
+        body = request.environ.get("labserver.body") or b""
         return jsonify({
             "method": request.method,
             "path": request.path,

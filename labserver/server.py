@@ -14,6 +14,7 @@ import select
 import socket
 import threading
 import time
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app
 from .journal import Journal
-from .targets import origin_of
+from .targets import netloc, origin_of
 from .tls import LabCertificates
 
 LOOPBACK = "127.0.0.1"
@@ -62,9 +63,9 @@ class _Activity:
     _QUIET_SECONDS = 0.02
 
     def __init__(self, thread_name: str = "labserver-connection") -> None:
-        self._open = 0
         self._changed = threading.Condition()
         self._sockets: set[socket.socket] = set()
+        """The connections accepted and not yet finished."""
         self._threads: set[threading.Thread] = set()
         self._thread_name = thread_name
 
@@ -77,9 +78,8 @@ class _Activity:
 
         def counted_process(request: Any, client_address: Any) -> None:
             with self._changed:
-                self._open += 1
                 self._sockets.add(request)
-                full = self._open > MAX_CONNECTIONS
+                full = len(self._sockets) > MAX_CONNECTIONS
             if full:
                 _refuse_busy(request)
                 server.shutdown_request(request)
@@ -102,7 +102,6 @@ class _Activity:
                 shutdown(request)
             finally:
                 with self._changed:
-                    self._open -= 1
                     self._sockets.discard(request)
                     self._changed.notify_all()
 
@@ -134,9 +133,9 @@ class _Activity:
         deadline = time.monotonic() + timeout
         with self._changed:
             while time.monotonic() < deadline:
-                if self._open == 0 and not self._pending():
+                if not self._sockets and not self._pending():
                     self._changed.wait(self._QUIET_SECONDS)
-                    if self._open == 0 and not self._pending():
+                    if not self._sockets and not self._pending():
                         return True
                 else:
                     left = max(deadline - time.monotonic(), 0)
@@ -144,8 +143,9 @@ class _Activity:
             return False
 
 
-def _json_answer_bytes(code: int, message: str, *, phrase: str) -> bytes:
+def _json_answer_bytes(code: int, message: str) -> bytes:
     """A whole HTTP/1.1 answer with a JSON body, for errors raised below Flask."""
+    phrase = HTTPStatus(code).phrase
     body = json.dumps({"error": code, "message": message}).encode() + b"\n"
     head = (f"HTTP/1.1 {code} {phrase}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n"
@@ -158,8 +158,7 @@ def _refuse_busy(connection: socket.socket) -> None:
     try:
         connection.setblocking(False)
         connection.send(_json_answer_bytes(
-            503, f"the lab server already serves {MAX_CONNECTIONS} connections; try again",
-            phrase="Service Unavailable"))
+            503, f"the lab server already serves {MAX_CONNECTIONS} connections; try again"))
     except OSError:
         pass  # the client is gone or its buffer is full; closing is answer enough
 
@@ -203,11 +202,10 @@ class _QuietHandler(WSGIRequestHandler):
                    explain: str | None = None) -> None:
         # http.server answers a request line it cannot parse HTTP/0.9 style (no status
         # line) and pastes the message into the body unescaped; answer properly instead.
-        phrase = self.responses.get(code, ("Error",))[0]
         self._answered = True
         self.close_connection = True
         try:
-            self.wfile.write(_json_answer_bytes(code, message or phrase, phrase=phrase))
+            self.wfile.write(_json_answer_bytes(code, message or HTTPStatus(code).phrase))
         except OSError:
             pass
 
@@ -224,7 +222,7 @@ def _listen(host: str, port: int) -> socket.socket:
     try:
         return socket.create_server((host, port), family=family, backlog=128)
     except OSError as exc:
-        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        where = netloc(host, port)
         reason = ("the port is in use by another program; choose another port, or 0 "
                   "to let the system pick one" if exc.errno == errno.EADDRINUSE
                   else exc.strerror or str(exc))
@@ -291,8 +289,7 @@ class LabServer:
     @property
     def url(self) -> str:
         """The base URL, such as ``http://127.0.0.1:PORT`` (the OS picks PORT)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{self.scheme}://{host}:{self.port}"
+        return f"{self.scheme}://{netloc(self.host, self.port)}"
 
     @property
     def origin(self) -> str:

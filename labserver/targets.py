@@ -22,6 +22,11 @@ class UnsafeTarget(ValueError):
     """A redirect target that could send the client somewhere it was not meant to go."""
 
 
+def netloc(host: str, port: int | str) -> str:
+    """``host:port``, with an IPv6 host in brackets as URLs write it."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def origin_of(url: str | SplitResult) -> str:
     """``scheme://host:port`` in lower case, with the port spelled out (80 or 443 by default).
 

@@ -9,33 +9,16 @@ import time
 
 import httpx
 import pytest
+from rawhttp import exchange, locations, status_and_body
 
 from labserver import LabServer
 from labserver.app import MAX_BODY_BYTES
 from labserver.server import MAX_CONNECTIONS, MAX_HEADER_BYTES, LabServerError
 
 
-def raw_exchange(server: LabServer, data: bytes, timeout: float = 5) -> bytes:
-    """Send ``data`` as is on a fresh connection and read one whole answer (up to its
-    Content-Length, or the end of the connection)."""
-    with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
-        sock.sendall(data)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-            head, found, body = answer.partition(b"\r\n\r\n")
-            length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                           if line.lower().startswith(b"content-length:")), None)
-            if found and length is not None and len(body) >= length:
-                break
-    return answer
-
-
 def status_and_json(answer: bytes) -> tuple[int, dict]:
-    head, _, body = answer.partition(b"\r\n\r\n")
-    status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
-    assert status_line.startswith("HTTP/1."), f"no status line: {answer[:80]!r}"
-    return int(status_line.split()[1]), json.loads(body)
+    status, body = status_and_body(answer)
+    return status, json.loads(body)
 
 
 UNICODE_DIGITS = [
@@ -111,7 +94,7 @@ def test_a_chunked_body_over_the_limit_gets_413_like_one_with_a_length(server, s
     head = (f"POST /echo HTTP/1.1\r\nHost: {server.host}:{server.port}\r\n"
             "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
     with server.journal.watch() as hops:
-        answer = raw_exchange(server, head + _chunked(size))
+        answer = exchange(server, head + _chunked(size))
     assert status_and_json(answer)[0] == status
     assert [h.status for h in hops] == [status]
     if status == 200:
@@ -133,7 +116,7 @@ def test_the_journal_keeps_headers_with_underscores_and_repeats_as_they_arrived(
     request = (f"GET /echo HTTP/1.1\r\nHost: {server.host}:{server.port}\r\n"
                "X_Api_Key: secret\r\nX-Tag: one\r\nX-Tag: two\r\nConnection: close\r\n\r\n")
     with server.journal.watch() as hops:
-        raw_exchange(server, request.encode())
+        exchange(server, request.encode())
     (entry,) = hops
     assert ("X_Api_Key", "secret") in entry.header_lines
     assert [v for k, v in entry.header_lines if k == "X-Tag"] == ["one", "two"]
@@ -154,7 +137,7 @@ def test_the_journal_is_bounded_by_bytes_as_well_as_entries():
 
 def test_a_header_section_over_the_limit_gets_431_with_json(server):
     filler = "".join(f"X-Fill-{i}: {'v' * 8000}\r\n" for i in range(MAX_HEADER_BYTES // 8000 + 1))
-    answer = raw_exchange(server, f"GET /echo HTTP/1.1\r\nHost: x\r\n{filler}\r\n".encode())
+    answer = exchange(server, f"GET /echo HTTP/1.1\r\nHost: x\r\n{filler}\r\n".encode())
     assert status_and_json(answer)[0] == 431
 
 
@@ -162,7 +145,7 @@ def test_a_header_section_over_the_limit_gets_431_with_json(server):
 def test_a_hundred_header_lines_or_more_get_431(server, count, status):
     """As the README says: up to 99 request headers are read, 100 or more get 431."""
     lines = "".join(f"X-H{i}: v\r\n" for i in range(count - 2))
-    answer = raw_exchange(server, f"GET /echo HTTP/1.1\r\nHost: x\r\n{lines}"
+    answer = exchange(server, f"GET /echo HTTP/1.1\r\nHost: x\r\n{lines}"
                                   "Connection: close\r\n\r\n".encode())
     assert status_and_json(answer)[0] == status
 
@@ -172,7 +155,7 @@ def test_a_hundred_header_lines_or_more_get_431(server, count, status):
     b"GET /\x01 HTTP/1.1 \x02", b"GET / HTTP/9.9", b"\x16\x03\x01\x02\x00",
 ])
 def test_a_malformed_request_line_gets_a_real_status_line_and_valid_json(server, line):
-    status, payload = status_and_json(raw_exchange(server, line + b"\r\n\r\n"))
+    status, payload = status_and_json(exchange(server, line + b"\r\n\r\n"))
     assert 400 <= status < 600 and status != 500
     assert payload["error"] == status
 
@@ -182,23 +165,21 @@ def test_a_malformed_request_line_gets_a_real_status_line_and_valid_json(server,
     ("/canonical/x", "evil.example:1234"), ("/canonical/x", "evil.example"),
 ])
 def test_no_host_header_sends_a_client_off_the_lab(server, path, host):
-    answer = raw_exchange(server, f"GET {path} HTTP/1.1\r\nHost: {host}\r\n"
+    answer = exchange(server, f"GET {path} HTTP/1.1\r\nHost: {host}\r\n"
                                   "Connection: close\r\n\r\n".encode())
-    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1")
-    location = next(line.split(": ", 1)[1] for line in head.split("\r\n")
-                    if line.lower().startswith("location:"))
+    (location,) = locations(answer)
     assert httpx.URL(location).host in ("", "127.0.0.1", "localhost")
     assert httpx.URL(location).port in (None, server.port)
 
 
 def test_two_host_headers_do_not_make_a_broken_location(server):
-    answer = raw_exchange(server, b"GET /canonical/x HTTP/1.1\r\nHost: a.example\r\n"
+    answer = exchange(server, b"GET /canonical/x HTTP/1.1\r\nHost: a.example\r\n"
                                   b"Host: b.example\r\nConnection: close\r\n\r\n")
     assert f"localhost:{server.port}/canonical/x".encode() in answer
 
 
 def test_an_absolute_form_request_line_does_not_choose_the_location(server):
-    answer = raw_exchange(server, b"GET http://evil.example/docs HTTP/1.1\r\n"
+    answer = exchange(server, b"GET http://evil.example/docs HTTP/1.1\r\n"
                                   b"Host: evil.example\r\nConnection: close\r\n\r\n")
     assert b"evil.example" not in answer.partition(b"\r\n\r\n")[0]
 

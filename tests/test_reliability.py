@@ -3,7 +3,6 @@
 import gc
 import json
 import os
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
@@ -12,6 +11,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rawhttp import exchange, locations, status_and_body
 
 from labserver import CODES, MAX_BODY_BYTES, METHODS, LabServer
 
@@ -121,25 +121,6 @@ _raw_settings = settings(max_examples=_FUZZ_BUDGET, deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _exchange(server: LabServer, data: bytes) -> bytes:
-    with socket.create_connection((server.host, server.port), timeout=5) as sock:
-        sock.sendall(data)
-        answer = b""
-        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith((b"}", b"]", b">")):
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
-    return answer
-
-
-def _status_line_and_json(answer: bytes) -> tuple[int, str]:
-    head, _, body = answer.partition(b"\r\n\r\n")
-    line = head.split(b"\r\n", 1)[0].decode("latin-1")
-    assert line.startswith(("HTTP/1.0 ", "HTTP/1.1 ")), answer[:100]
-    return int(line.split()[1]), body.decode("utf-8", "replace")
-
-
 @_raw_settings
 @given(line=st.one_of(
     st.binary(min_size=1, max_size=80).filter(lambda b: b"\n" not in b and b"\r" not in b),
@@ -149,7 +130,7 @@ def _status_line_and_json(answer: bytes) -> tuple[int, str]:
               st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2", "HTTP/1.1 x", "", "http/1.1"])),
 ))
 def test_fuzzed_request_lines_get_a_status_line_and_valid_json_never_a_500(server, line):
-    status, body = _status_line_and_json(_exchange(server, line + b"\r\nHost: x\r\n"
+    status, body = status_and_body(exchange(server, line + b"\r\nHost: x\r\n"
                                                    b"Connection: close\r\n\r\n"))
     assert status != 500 and status < 600
     if status >= 400:
@@ -167,13 +148,11 @@ def test_no_host_header_or_absolute_form_line_moves_a_location_off_loopback(
         server, host, path, absolute, twice):
     target = f"http://{host}{path}" if absolute and host else path
     hosts = f"Host: {host}\r\n" * (2 if twice else 1)
-    answer = _exchange(server, f"GET {target} HTTP/1.1\r\n{hosts}Connection: close\r\n\r\n"
+    answer = exchange(server, f"GET {target} HTTP/1.1\r\n{hosts}Connection: close\r\n\r\n"
                        .encode("latin-1"))
-    status, _ = _status_line_and_json(answer)
+    status, _ = status_and_body(answer)
     assert status != 500
-    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1")
-    for location in (ln.split(":", 1)[1].strip() for ln in head.split("\r\n")
-                     if ln.lower().startswith("location:")):
+    for location in locations(answer):
         parts = urlsplit(location)
         assert parts.hostname in (None, "127.0.0.1", "localhost"), location
         assert parts.port in (None, server.port), location
@@ -243,12 +222,9 @@ def test_fuzzed_targets_under_an_allow_list_stay_on_the_lab(allow_listed, to):
 def test_the_open_redirect_journals_only_what_it_sent(server, target):
     query = httpx.QueryParams({"next": target})
     with server.journal.watch() as hops:
-        answer = _exchange(server, f"GET /open-redirect?{query} HTTP/1.1\r\nHost: x\r\n"
+        answer = exchange(server, f"GET /open-redirect?{query} HTTP/1.1\r\nHost: x\r\n"
                                    "Connection: close\r\n\r\n".encode())
-    status, _ = _status_line_and_json(answer)
+    status, _ = status_and_body(answer)
     assert status in (302, 400)
     assert [h.status for h in hops] == [status]
-    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1")
-    sent = next((ln.split(": ", 1)[1] for ln in head.split("\r\n")
-                 if ln.lower().startswith("location:")), None)
-    assert hops[0].location == sent
+    assert hops[0].location == next(iter(locations(answer)), None)
