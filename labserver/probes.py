@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import ada_url
 import httpx
 import pandas as pd
 import requests
@@ -89,6 +90,32 @@ def judge_targets(targets: dict[str, str] = TRICKY_TARGETS,
         rows.append({"target": target, "what it is": why_tricky, "verdict": verdict,
                      "reason": reason})
     return pd.DataFrame(rows).set_index("target")
+
+
+PAGE_HOST = "lab.example"
+"""The host of the page a browser would be on; only a name here, nothing is sent to it."""
+
+
+def _lands_on(target: str, page: str) -> str:
+    """Where a browser on ``page`` goes for ``Location: target`` (WHATWG URL parsing)."""
+    try:
+        url = ada_url.URL(target, page)
+    except ValueError:
+        return "(not a URL)"
+    if url.protocol not in ("http:", "https:"):
+        return f"(a {url.protocol} URL)"
+    return "this server" if url.hostname == PAGE_HOST else url.hostname
+
+
+def browser_reading(targets: dict[str, str] = TRICKY_TARGETS) -> pd.DataFrame:
+    """Where a browser would go for each target as a ``Location``, from an http and from
+    an https page. Computed with ada-url, an implementation of the WHATWG URL standard
+    (the parser Node.js uses), so no browser is needed and nothing leaves the machine."""
+    pages = {"from an http page": f"http://{PAGE_HOST}/redirect/302",
+             "from an https page": f"https://{PAGE_HOST}/redirect/302"}
+    return pd.DataFrame([{"target": target, **{where: _lands_on(target, page)
+                                                 for where, page in pages.items()}}
+                         for target in targets]).set_index("target")
 
 
 def lab_answers(server: LabServer, targets: dict[str, str] = TRICKY_TARGETS) -> pd.DataFrame:

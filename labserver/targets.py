@@ -136,7 +136,8 @@ TRICKY_TARGETS: dict[str, str] = {
     "//evil.example": "scheme-relative: 'same scheme, host evil.example'",
     "///evil.example": "extra slashes, which browsers collapse into '//evil.example'",
     "/\\evil.example": "browsers read a backslash as a slash in http(s) URLs",
-    "https:evil.example": "a scheme with no slashes, which browsers still send to the host",
+    "https:evil.example": "a scheme with no slashes: a host from a page of another scheme, "
+                          "a path from an https page",
     "HTTPS://EVIL.EXAMPLE": "mixed case does not change the URL",
     "/%2F%2Fevil.example": "percent-encoded slashes: '//evil.example' once decoded",
     "%2F%2Fevil.example": "the same without the leading slash",

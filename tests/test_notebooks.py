@@ -62,3 +62,16 @@ def test_solutions_stay_folded_until_opened(lesson):
         if "exercises.solution(" in "".join(cell["source"]):
             html = "".join(cell["outputs"][0]["data"]["text/html"])
             assert html.startswith("<details><summary>Solution")
+
+
+OBSERVING_LESSONS = [lesson for lesson in LESSONS if "01" <= lesson.name[:2] <= "17"]
+"""Lessons whose prose states what the lab observed (18 checks a cited table cell by
+cell, 19 grades a function; 00 observes nothing)."""
+
+
+@pytest.mark.parametrize("lesson", OBSERVING_LESSONS, ids=lambda p: p.stem)
+def test_observed_sentences_are_printed_by_a_claim_the_run_checks(lesson):
+    claims = [cell for cell in _code_cells(lesson) if "labserver.claim(" in "".join(cell["source"])]
+    assert claims, f"{lesson.name} states observations without a labserver.claim check"
+    for cell in claims:
+        assert cell["outputs"][0]["data"]["text/markdown"], "a claim's stored output is its sentence"
