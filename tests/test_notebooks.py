@@ -74,4 +74,5 @@ def test_observed_sentences_are_printed_by_a_claim_the_run_checks(lesson):
     claims = [cell for cell in _code_cells(lesson) if "labserver.claim(" in "".join(cell["source"])]
     assert claims, f"{lesson.name} states observations without a labserver.claim check"
     for cell in claims:
-        assert cell["outputs"][0]["data"]["text/markdown"], "a claim's stored output is its sentence"
+        sentence = cell["outputs"][0]["data"]["text/markdown"]
+        assert sentence, "a claim's stored output is its sentence"
