@@ -11,8 +11,8 @@ and read from the journal what actually arrived::
 from . import caching, exercises, experiments, frameworks, patterns, probes, reference
 from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
 from .browser import ChromiumClient, MissingBrowser, find_browser, open_browser, run_form_posts
-from .citations import CITATIONS, Citation, citations_table, cite
-from .claims import ClaimFailed, claim
+from .citations import CITATIONS, Citation, citations_table, cite, further_reading
+from .claims import ClaimFailed, claim, recap
 from .clients import (
     CLIENTS,
     CURL_VARIANTS,
@@ -70,6 +70,8 @@ __all__ = [
     "cite",
     "citations_table",
     "claim",
+    "further_reading",
+    "recap",
     "python_rules_table",
     "split_by_python",
     "BODY",

@@ -39,9 +39,9 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
     ("rfc9110-redirects", Citation(
         "RFC 9110", "§15.4", "Redirection 3xx",
         "a user agent that follows a redirect changes the method only as the code's "
-        "definition allows, and removes content-specific headers (Content-Type, "
-        "Content-Encoding, Content-Language, Content-Location) once the method becomes "
-        "GET or HEAD", f"{_RFC9110}#name-redirection-3xx")),
+        "definition allows, and SHOULD remove content-specific headers (Content-Type, "
+        "Content-Encoding, Content-Language, Content-Location, Content-Length) once the "
+        "method becomes GET or HEAD", f"{_RFC9110}#name-redirection-3xx")),
     ("rfc9110-301", Citation(
         "RFC 9110", "§15.4.2", "301 Moved Permanently",
         "for historical reasons, a user agent MAY change the request method from POST to "
@@ -110,7 +110,8 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "301/302 turn POST into GET; 303 turns every method but GET and HEAD into GET; "
         "307/308 keep method and body; when the method becomes GET the body and the "
         "request-body-header names are removed; a body that cannot be sent again (a "
-        "stream) is a network error for every code but 303",
+        "stream) is a network error for every code but 303; more than 20 redirects is a "
+        "network error; Authorization is removed when the origin changes",
         f"{_FETCH}#http-redirect-fetch")),
     ("fetch-preflight", Citation(
         "Fetch", '"CORS-preflight fetch"', "WHATWG Fetch standard (living standard)",
@@ -137,6 +138,136 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "curl", "manual, --follow (curl 8.16 and later)", "curl(1)",
         "--follow keeps a method set with -X only after 307 and 308, unlike -L",
         "https://curl.se/docs/manpage.html#--follow")),
+    ("curl-manual", Citation(
+        "curl", "manual, -L, -X, --post301/302/303, -T, --max-redirs", "curl(1)",
+        "-L follows redirects; -X sets the method for every hop; --post301/302/303 keep a "
+        "POST; -T uploads a file or standard input; --max-redirs limits the chain (50 by "
+        "default)", "https://curl.se/docs/manpage.html")),
+    ("rfc9110-300", Citation(
+        "RFC 9110", "§15.4.1", "300 Multiple Choices",
+        "the server offers several representations; a Location names its preferred one",
+        f"{_RFC9110}#name-300-multiple-choices")),
+    ("rfc9111", Citation(
+        "RFC 9111", "", "HTTP Caching",
+        "how a cache stores responses and decides when a stored one may be reused",
+        "https://www.rfc-editor.org/rfc/rfc9111.html")),
+    ("rfc3986-resolution", Citation(
+        "RFC 3986", "§5", "Reference Resolution",
+        "a relative reference is resolved against the base URI; dot segments are removed",
+        "https://www.rfc-editor.org/rfc/rfc3986.html#section-5")),
+    ("rfc3986-relative", Citation(
+        "RFC 3986", "§5.2", "Relative Resolution",
+        "a path without a leading slash replaces the last segment of the base path",
+        "https://www.rfc-editor.org/rfc/rfc3986.html#section-5.2")),
+    ("rfc6454", Citation(
+        "RFC 6454", "", "The Web Origin Concept",
+        "an origin is the triple scheme, host and port",
+        "https://www.rfc-editor.org/rfc/rfc6454.html")),
+    ("rfc6797", Citation(
+        "RFC 6797", "", "HTTP Strict Transport Security (HSTS)",
+        "a host that sent Strict-Transport-Security is contacted only over https until the "
+        "policy expires", "https://www.rfc-editor.org/rfc/rfc6797.html")),
+    ("rfc9700-open-redirect", Citation(
+        "RFC 9700", "§4.11", "Open Redirection",
+        "clients and authorization servers must not expose URLs that forward the browser to "
+        "arbitrary URIs", "https://www.rfc-editor.org/rfc/rfc9700.html#section-4.11")),
+    ("fetch-body-headers", Citation(
+        "Fetch", '"request-body-header name"', "WHATWG Fetch standard (living standard)",
+        "Content-Encoding, Content-Language, Content-Location and Content-Type: removed "
+        "with the body when a redirect turns the request into a GET",
+        f"{_FETCH}#request-body-header-name")),
+    ("html-form-submission", Citation(
+        "HTML", '"Form submission"', "WHATWG HTML standard (living standard)",
+        "how a browser turns a form into a request (method, body, encoding)",
+        "https://html.spec.whatwg.org/multipage/form-control-infrastructure.html"
+        "#form-submission-2")),
+    ("whatwg-url", Citation(
+        "URL", "", "WHATWG URL standard (living standard)",
+        "how browsers parse URLs: backslashes as slashes in special schemes, tabs and "
+        "newlines removed", "https://url.spec.whatwg.org/")),
+    ("owasp-redirects", Citation(
+        "OWASP", "Cheat Sheet", "Unvalidated Redirects and Forwards",
+        "validate redirect targets against an allow-list rather than by string tricks",
+        "https://cheatsheetseries.owasp.org/cheatsheets/"
+        "Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html")),
+    ("httpx-redirects", Citation(
+        "httpx", "docs", "Redirection and History",
+        "httpx follows redirects only with follow_redirects=True; earlier responses are in "
+        "response.history", "https://www.python-httpx.org/quickstart/#redirection-and-history")),
+    ("httpx-client-source", Citation(
+        "httpx", "httpx/_client.py",
+        "BaseClient._redirect_method, _redirect_headers, _redirect_stream, _is_https_redirect",
+        "the method, headers and body httpx sends after a redirect, and when it keeps "
+        "Authorization", "https://github.com/encode/httpx/blob/master/httpx/_client.py")),
+    ("httpx-api", Citation(
+        "httpx", "docs", "Developer Interface (Client, max_redirects)",
+        "Client(max_redirects=20) by default", "https://www.python-httpx.org/api/#client")),
+    ("httpx-exceptions", Citation(
+        "httpx", "docs", "Exceptions (StreamConsumed)",
+        "a stream body cannot be sent twice", "https://www.python-httpx.org/exceptions/")),
+    ("requests-redirects", Citation(
+        "requests", "docs", "Redirection and History",
+        "requests follows redirects for every verb but HEAD by default",
+        "https://requests.readthedocs.io/en/latest/user/quickstart/#redirection-and-history")),
+    ("requests-sessions-source", Citation(
+        "requests", "src/requests/sessions.py",
+        "SessionRedirectMixin: rebuild_method, rebuild_auth, should_strip_auth",
+        "the method requests sends after a redirect, and when it drops Authorization",
+        "https://github.com/psf/requests/blob/main/src/requests/sessions.py")),
+    ("requests-max-redirects", Citation(
+        "requests", "docs", "Session.max_redirects",
+        "30 by default", "https://requests.readthedocs.io/en/latest/api/"
+        "#requests.Session.max_redirects")),
+    ("requests-streaming", Citation(
+        "requests", "docs", "Streaming Uploads",
+        "a file-like object or generator as the body",
+        "https://requests.readthedocs.io/en/latest/user/advanced/#streaming-uploads")),
+    ("urllib-redirect-handler", Citation(
+        "Python", "urllib.request", "HTTPRedirectHandler",
+        "redirect_request decides whether and how urllib follows a 3xx",
+        "https://docs.python.org/3/library/urllib.request.html#httpredirecthandler-objects")),
+    ("hishel", Citation(
+        "hishel", "docs", "HTTP caching for httpx",
+        "an RFC 9111 cache for httpx", "https://hishel.com")),
+    ("trustme", Citation(
+        "trustme", "docs", "Certificates for testing",
+        "a throwaway certificate authority for tests", "https://trustme.readthedocs.io/")),
+    ("playwright-launch", Citation(
+        "Playwright for Python", "docs", "BrowserType.launch(executable_path=...)",
+        "drives an installed browser instead of downloading one",
+        "https://playwright.dev/python/docs/api/class-browsertype")),
+    ("flask-redirect", Citation(
+        "Flask", "docs", "flask.redirect",
+        "redirect(location, code=302) by default",
+        "https://flask.palletsprojects.com/en/stable/api/#flask.redirect")),
+    ("werkzeug-routing", Citation(
+        "Werkzeug", "docs", "URL Routing (strict_slashes)",
+        "a rule ending in a slash redirects the URL without it",
+        "https://werkzeug.palletsprojects.com/en/stable/routing/")),
+    ("nextjs-redirects", Citation(
+        "Next.js", "docs", "redirects in next.config.js",
+        "permanent: true sends 308, permanent: false sends 307",
+        "https://nextjs.org/docs/app/api-reference/config/next-config-js/redirects")),
+    ("express-redirect", Citation(
+        "Express", "docs", "res.redirect",
+        "res.redirect([status,] path) sends 302 unless given a status",
+        "https://expressjs.com/en/api.html#res.redirect")),
+    ("django-redirect", Citation(
+        "Django", "docs", "HttpResponseRedirect and RedirectView",
+        "HttpResponseRedirect sends 302; HttpResponsePermanentRedirect 301",
+        "https://docs.djangoproject.com/en/stable/ref/request-response/")),
+    ("nginx-rewrite", Citation(
+        "nginx", "docs", "ngx_http_rewrite_module (return, rewrite)",
+        "return code URL; rewrite ... redirect (302) or permanent (301)",
+        "https://nginx.org/en/docs/http/ngx_http_rewrite_module.html")),
+    ("hsts-preload", Citation(
+        "hstspreload.org", "", "HSTS preload list",
+        "browsers ship a list of hosts they contact only over https",
+        "https://hstspreload.org/")),
+    ("jupyterlab-mermaid", Citation(
+        "JupyterLab", "docs", "File and output formats (Mermaid diagrams)",
+        "JupyterLab draws Mermaid diagrams written in Markdown",
+        "https://jupyterlab.readthedocs.io/en/stable/user/file_formats.html")),
 ]}
 """Every citation the lessons and the package make, by key."""
 
@@ -154,3 +285,21 @@ def citations_table(*keys: str) -> pd.DataFrame:
     chosen = keys or tuple(CITATIONS)
     return pd.DataFrame([{"source": cite(k).short, "title": cite(k).title,
                           "says": cite(k).supports} for k in chosen]).set_index("source")
+
+
+class FurtherReading:
+    """A lesson's sources as a Markdown list, rendered from :data:`CITATIONS`."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.citations = [cite(k) for k in keys]
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(f"- {c.markdown}: {c.supports}." for c in self.citations)
+
+    def __repr__(self) -> str:
+        return "\n".join(f"- {c.short} ({c.title}): {c.url}" for c in self.citations)
+
+
+def further_reading(*keys: str) -> FurtherReading:
+    """The sources named by ``keys``, as a lesson's "Further reading" list."""
+    return FurtherReading(keys)

@@ -49,3 +49,37 @@ def claim(sentence: str, holds: bool, evidence: Any = None) -> Claim:
         raise ClaimFailed(f"the lesson says {sentence!r}, but this run disagrees:"
                           f"{_evidence_text(evidence)}")
     return Claim(sentence)
+
+
+Bullet = str | tuple[str, bool] | tuple[str, bool, Any]
+"""A summary line: a rule or advice as plain text, or an observation with its check."""
+
+
+class Recap:
+    """A lesson's summary as a Markdown list, every observed line checked by this run."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(f"- {line}" for line in self.lines)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+def recap(*bullets: Bullet) -> Recap:
+    """A summary whose observed lines are checked like :func:`claim`.
+
+    A plain string is a rule or advice (cited above it in the lesson); a tuple
+    ``(sentence, holds[, evidence])`` is an observation and fails the cell, quoting the
+    sentence, when ``holds`` is false. A summary restates what the lesson showed, so the
+    run that showed it checks the restatement too.
+    """
+    lines = []
+    for bullet in bullets:
+        if isinstance(bullet, str):
+            lines.append(bullet)
+        else:
+            lines.append(claim(*bullet).sentence)
+    return Recap(lines)

@@ -81,3 +81,21 @@ def test_308_is_cited_from_rfc_7238_and_7538_and_heuristics_from_rfc_9110_15_1()
 def test_an_unknown_citation_names_the_known_ones():
     with pytest.raises(KeyError, match="rfc9110-307"):
         cite("rfc-nothing")
+
+
+def test_a_recap_prints_rules_as_written_and_observations_only_when_they_hold():
+    from labserver import recap
+
+    shown = recap("Use 303 after a form POST.", ("httpx kept the body.", True))
+    assert shown._repr_markdown_() == "- Use 303 after a form POST.\n- httpx kept the body."
+    with pytest.raises(ClaimFailed, match="httpx kept the body"):
+        recap("Use 303 after a form POST.", ("httpx kept the body.", False, "hop 2: 0 bytes"))
+
+
+def test_further_reading_renders_links_from_the_table_and_refuses_unknown_keys():
+    from labserver import further_reading
+
+    rendered = further_reading("rfc9110-307")._repr_markdown_()
+    assert rendered.startswith(f"- [RFC 9110 §15.4.8 (307 Temporary Redirect)]({cite('rfc9110-307').url})")
+    with pytest.raises(KeyError, match="rfc9110-999"):
+        further_reading("rfc9110-999")

@@ -76,3 +76,42 @@ def test_observed_sentences_are_printed_by_a_claim_the_run_checks(lesson):
     for cell in claims:
         sentence = cell["outputs"][0]["data"]["text/markdown"]
         assert sentence, "a claim's stored output is its sentence"
+
+
+TEACHING_LESSONS = [lesson for lesson in LESSONS if lesson.name[:2] != "00"]
+
+
+@pytest.mark.parametrize("lesson", TEACHING_LESSONS, ids=lambda p: p.stem)
+def test_summary_and_further_reading_are_rendered_by_the_lab(lesson):
+    sources = ["".join(cell["source"]) for cell in _code_cells(lesson)]
+    assert any(s.startswith("labserver.further_reading(") for s in sources), (
+        f"{lesson.name}: its sources are rendered from labserver.citations")
+    assert any("labserver.recap(" in s for s in sources), (
+        f"{lesson.name}: its summary is a recap() whose observed lines the run checks")
+
+
+_SECTION = re.compile(r"(RFC \d{4})?\s*(§[\d.]+)")
+_NAMED = re.compile(r"RFC \d{4}")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_rfc_section_a_lesson_types_is_in_the_citation_table(lesson):
+    """Prose may name a section in passing; it must be one the table holds, so a
+    corrected number in labserver.citations shows up here wherever a lesson disagrees."""
+    from labserver import CITATIONS
+
+    known = {(c.document, c.section) for c in CITATIONS.values()}
+    documents = {c.document for c in CITATIONS.values()}
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        text = "".join(cell["source"])
+        for document in _NAMED.findall(text):
+            assert document in documents, f"{lesson.name} cites {document}, not in the table"
+        current = None
+        for document, section in _SECTION.findall(text):
+            current = document or current
+            if current is None:
+                continue
+            section = section.rstrip(".")
+            assert (current, section) in known, (
+                f"{lesson.name} types {current} {section}, which labserver.citations does not hold")
