@@ -42,8 +42,8 @@ from nbclient import NotebookClient
 from werkzeug.serving import make_server
 
 import labserver
-from labserver.environment import missing_needs
-from labserver.server import _QuietHandler
+from labserver.server.lab import _QuietHandler
+from labserver.teaching.environment import missing_needs
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -138,7 +138,7 @@ def _send_all(client: labserver.Client, base: str, path_of: Callable[[Any], str]
     client.prepare(base)
     for e in EXPERIMENTS:
         client.send(e.method, base + path_of(e), body=e.body,
-                    headers=labserver.experiments.BODY_HEADERS if e.body else None)
+                    headers=labserver.vocabulary.BODY_HEADERS if e.body else None)
 
 
 def matrix_figures(repeat: int = 5) -> None:
@@ -238,7 +238,7 @@ def memory_figures() -> None:
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
     with labserver.LabServer() as server, httpx.Client(base_url=server.url) as http:
-        for i in range(labserver.journal.DEFAULT_CAPACITY):
+        for i in range(labserver.server.journal.DEFAULT_CAPACITY):
             http.get("/echo", params={"i": i})
         after = tracemalloc.take_snapshot()
     tracemalloc.stop()
@@ -266,7 +266,8 @@ def flood_figures(requests: int = 1500, runs: int = 3) -> None:
             reads.append(time.perf_counter() - started)
             held = server.journal.bytes_held / 2**20
     row(f"memory growth under a {requests}-request header flood", statistics.median(grown),
-        "MiB", f"bounded (journal budget {labserver.journal.DEFAULT_BYTE_BUDGET // 2**20} MiB)")
+        "MiB",
+        f"bounded (journal budget {labserver.server.journal.DEFAULT_BYTE_BUDGET // 2**20} MiB)")
     row("journal bytes held after the flood", held, "MiB")
     row("reading /journal after the flood", statistics.median(reads) * 1000, "ms")
 

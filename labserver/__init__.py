@@ -5,143 +5,164 @@ and read from the journal what actually arrived::
 
     import labserver
     server = labserver.start()
-    table = labserver.run_matrix(server, labserver.HttpxClient())
+    seen = labserver.observe(labserver.HttpxClient(), labserver.Request("POST", "/redirect/307",
+                             labserver.BODY), (server,))
+    seen.final_method, seen.body_arrived
+
+The package has four layers, each importing only the ones below it: ``server`` (the
+app, the journal, the target gate, TLS), ``clients`` (one module per kind of client,
+one registry), ``experiments`` (:func:`observe` and what is built on it) and
+``teaching`` (tables, diagrams, exercises, the reference). ``vocabulary`` and
+``citations`` sit beneath them all. These names are the lab's public API: lessons use
+nothing else (tested).
 """
 
-from . import caching, exercises, experiments, frameworks, patterns, probes, reference
-from .app import CODES, ENDPOINTS, MAX_BODY_BYTES, METHODS, create_app
-from .browser import ChromiumClient, MissingBrowser, find_browser, open_browser, run_form_posts
-from .citations import CITATIONS, Citation, citations_table, cite, further_reading
-from .claims import ClaimFailed, claim, recap
-from .clients import (
-    CLIENTS,
-    CURL_VARIANTS,
-    Client,
-    ClientUnavailable,
-    CurlClient,
-    HttpxAsyncClient,
-    HttpxClient,
-    Outcome,
-    RequestsClient,
-    UrllibClient,
-    make_client,
-    rule_of,
-)
-from .credentials import CREDENTIALS, SCENARIOS, CredentialLab, run_credentials, run_scenario_matrix
-from .display import (
-    PALETTE,
-    StyledTable,
-    conformance,
-    hops_frame,
-    leak_label,
-    leaks,
-    matrix,
-    outcomes,
-    per_method,
-    sequence_diagram,
-    stable_headers,
-)
-from .environment import check_environment, client_versions
-from .experiments import (
-    BODY,
-    BODY_METHODS,
-    Experiment,
-    describe_hops,
-    experiment_row,
-    follows_by_default,
-    run_clients,
-    run_experiment,
-    run_matrix,
-    tidy,
-)
-from .journal import Entry, Journal
-from .server import LabServer, LabServerError, start, stop
-from .spec import Expectation, compare, differences, expect, expectations
-from .targets import UnsafeTarget, origin_of, safe_target
-from .versions import PYTHON_DEPENDENT, check_python_dependent, python_rules_table, split_by_python
+# -- the words everyone shares, and the sources everything cites -----------------------
+from .citations import CITATIONS as CITATIONS
+from .citations import Citation as Citation
+from .citations import citations_table as citations_table
+from .citations import cite as cite
+from .citations import further_reading as further_reading
+
+# -- clients ---------------------------------------------------------------------------
+from .clients import CLIENTS as CLIENTS
+from .clients import CURL_VARIANTS as CURL_VARIANTS
+from .clients import CallClient as CallClient
+from .clients import ChromiumClient as ChromiumClient
+from .clients import Client as Client
+from .clients import ClientUnavailable as ClientUnavailable
+from .clients import CurlClient as CurlClient
+from .clients import HttpxAsyncClient as HttpxAsyncClient
+from .clients import HttpxClient as HttpxClient
+from .clients import MissingBrowser as MissingBrowser
+from .clients import Outcome as Outcome
+from .clients import RequestsClient as RequestsClient
+from .clients import UrllibClient as UrllibClient
+from .clients import find_browser as find_browser
+from .clients import make_client as make_client
+from .clients import open_browser as open_browser
+from .clients import rule_of as rule_of
+
+# -- experiments -----------------------------------------------------------------------
+from .experiments.caching import CACHE_SPECS as CACHE_SPECS
+from .experiments.caching import cache_reuse as cache_reuse
+from .experiments.credentials import CREDENTIALS as CREDENTIALS
+from .experiments.credentials import SCENARIOS as SCENARIOS
+from .experiments.credentials import CredentialLab as CredentialLab
+from .experiments.credentials import run_credentials as run_credentials
+from .experiments.credentials import run_scenario_matrix as run_scenario_matrix
+from .experiments.frameworks import cited_defaults as cited_defaults
+from .experiments.frameworks import observed_defaults as observed_defaults
+from .experiments.matrix import Experiment as Experiment
+from .experiments.matrix import follows_by_default as follows_by_default
+from .experiments.matrix import observe_experiment as observe_experiment
+from .experiments.matrix import run_clients as run_clients
+from .experiments.matrix import run_experiment as run_experiment
+from .experiments.matrix import run_form_posts as run_form_posts
+from .experiments.matrix import run_matrix as run_matrix
+from .experiments.matrix import tidy as tidy
+from .experiments.observe import Observation as Observation
+from .experiments.observe import Request as Request
+from .experiments.observe import describe_hops as describe_hops
+from .experiments.observe import observe as observe
+from .experiments.observe import watch_all as watch_all
+from .experiments.probes import BODY_HEADERS_SENT as BODY_HEADERS_SENT
+from .experiments.probes import api_move as api_move
+from .experiments.probes import body_headers_after_get as body_headers_after_get
+from .experiments.probes import browser_reading as browser_reading
+from .experiments.probes import follow as follow
+from .experiments.probes import judge_targets as judge_targets
+from .experiments.probes import lab_answers as lab_answers
+from .experiments.probes import landings as landings
+from .experiments.probes import redirect_limits as redirect_limits
+from .experiments.probes import unreplayable_bodies as unreplayable_bodies
+from .experiments.spec import Expectation as Expectation
+from .experiments.spec import compare as compare
+from .experiments.spec import differences as differences
+from .experiments.spec import expect as expect
+from .experiments.spec import expectations as expectations
+
+# -- the server side -------------------------------------------------------------------
+from .server import ENDPOINTS as ENDPOINTS
+from .server import MAX_BODY_BYTES as MAX_BODY_BYTES
+from .server import Entry as Entry
+from .server import Journal as Journal
+from .server import LabServer as LabServer
+from .server import LabServerError as LabServerError
+from .server import UnsafeTarget as UnsafeTarget
+from .server import create_app as create_app
+from .server import origin_of as origin_of
+from .server import safe_target as safe_target
+from .server import start as start
+from .server import stop as stop
+from .server.patterns import SERVICE_MODES as SERVICE_MODES
+
+# -- teaching --------------------------------------------------------------------------
+from .teaching.claims import ClaimFailed as ClaimFailed
+from .teaching.claims import claim as claim
+from .teaching.claims import recap as recap
+from .teaching.display import PALETTE as PALETTE
+from .teaching.display import StyledTable as StyledTable
+from .teaching.display import conformance as conformance
+from .teaching.display import hops_frame as hops_frame
+from .teaching.display import leak_label as leak_label
+from .teaching.display import leaks as leaks
+from .teaching.display import matrix as matrix
+from .teaching.display import outcomes as outcomes
+from .teaching.display import per_method as per_method
+from .teaching.display import sequence_diagram as sequence_diagram
+from .teaching.display import stable_headers as stable_headers
+from .teaching.environment import check_environment as check_environment
+from .teaching.environment import client_versions as client_versions
+from .teaching.environment import version_warnings as version_warnings
+from .teaching.exercises import check_redirect_app as check_redirect_app
+from .teaching.exercises import grade as grade
+from .teaching.exercises import grade_column as grade_column
+from .teaching.exercises import grade_matrix as grade_matrix
+from .teaching.exercises import grade_methods as grade_methods
+from .teaching.exercises import solution as solution
+from .teaching.reference import check_reference as check_reference
+from .teaching.reference import choose_redirect as choose_redirect
+from .teaching.reference import decision_diagram as decision_diagram
+from .teaching.reference import reference_table as reference_table
+from .teaching.versions import PYTHON_DEPENDENT as PYTHON_DEPENDENT
+from .teaching.versions import check_python_dependent as check_python_dependent
+from .teaching.versions import python_rules_table as python_rules_table
+from .teaching.versions import split_by_python as split_by_python
+from .vocabulary import BODY as BODY
+from .vocabulary import BODY_METHODS as BODY_METHODS
+from .vocabulary import CODES as CODES
+from .vocabulary import DEFAULT_TARGET as DEFAULT_TARGET
+from .vocabulary import METHODS as METHODS
 
 __all__ = [
-    "CITATIONS",
-    "Citation",
-    "ClaimFailed",
-    "LabServerError",
-    "PYTHON_DEPENDENT",
-    "check_python_dependent",
-    "cite",
-    "citations_table",
-    "claim",
-    "further_reading",
-    "recap",
-    "python_rules_table",
-    "split_by_python",
-    "BODY",
-    "BODY_METHODS",
-    "CLIENTS",
-    "CODES",
-    "CREDENTIALS",
-    "CredentialLab",
-    "CURL_VARIANTS",
-    "ChromiumClient",
-    "Client",
-    "ClientUnavailable",
-    "CurlClient",
-    "ENDPOINTS",
-    "Entry",
-    "Expectation",
-    "Experiment",
-    "HttpxAsyncClient",
-    "HttpxClient",
-    "Journal",
-    "LabServer",
-    "MissingBrowser",
-    "MAX_BODY_BYTES",
-    "PALETTE",
-    "METHODS",
-    "Outcome",
-    "RequestsClient",
-    "SCENARIOS",
-    "StyledTable",
-    "UnsafeTarget",
-    "UrllibClient",
-    "check_environment",
-    "client_versions",
-    "compare",
-    "conformance",
-    "create_app",
-    "describe_hops",
-    "differences",
-    "expect",
-    "expectations",
-    "experiment_row",
-    "find_browser",
-    "follows_by_default",
-    "hops_frame",
-    "leak_label",
-    "leaks",
-    "make_client",
-    "open_browser",
-    "matrix",
-    "outcomes",
-    "per_method",
-    "sequence_diagram",
-    "probes",
-    "caching",
-    "exercises",
-    "experiments",
-    "frameworks",
-    "patterns",
-    "reference",
-    "rule_of",
-    "run_clients",
-    "run_credentials",
-    "run_experiment",
-    "run_form_posts",
-    "run_matrix",
-    "run_scenario_matrix",
-    "safe_target",
-    "origin_of",
-    "stable_headers",
-    "start",
+    # vocabulary and citations
+    "BODY", "BODY_METHODS", "CITATIONS", "CODES", "Citation", "DEFAULT_TARGET", "METHODS",
+    "citations_table", "cite", "further_reading",
+    # the server side
+    "ENDPOINTS", "Entry", "Journal", "LabServer", "LabServerError", "MAX_BODY_BYTES",
+    "SERVICE_MODES", "UnsafeTarget", "create_app", "origin_of", "safe_target", "start",
     "stop",
-    "tidy",
+    # clients
+    "CLIENTS", "CURL_VARIANTS", "CallClient", "ChromiumClient", "Client",
+    "ClientUnavailable", "CurlClient", "HttpxAsyncClient", "HttpxClient", "MissingBrowser",
+    "Outcome", "RequestsClient", "UrllibClient", "find_browser", "make_client",
+    "open_browser", "rule_of",
+    # experiments: observe, and what is built on it
+    "Observation", "Request", "describe_hops", "observe", "watch_all",
+    "Experiment", "follows_by_default", "observe_experiment", "run_clients",
+    "run_experiment", "run_form_posts", "run_matrix", "tidy",
+    "BODY_HEADERS_SENT", "api_move", "body_headers_after_get", "browser_reading", "follow",
+    "judge_targets", "lab_answers", "landings", "redirect_limits", "unreplayable_bodies",
+    "CREDENTIALS", "SCENARIOS", "CredentialLab", "run_credentials", "run_scenario_matrix",
+    "CACHE_SPECS", "cache_reuse", "cited_defaults", "observed_defaults",
+    "Expectation", "compare", "differences", "expect", "expectations",
+    # teaching
+    "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "conformance", "hops_frame",
+    "leak_label", "leaks", "matrix", "outcomes", "per_method", "sequence_diagram",
+    "stable_headers", "check_environment", "client_versions", "version_warnings",
+    "check_redirect_app", "grade", "grade_column", "grade_matrix", "grade_methods",
+    "solution", "check_reference", "choose_redirect", "decision_diagram",
+    "reference_table", "PYTHON_DEPENDENT", "check_python_dependent", "python_rules_table",
+    "split_by_python",
 ]

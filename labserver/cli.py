@@ -9,7 +9,7 @@ import threading
 import pandas as pd
 
 from .clients import CLIENTS, ClientUnavailable, make_client
-from .credentials import SCENARIOS, CredentialLab, run_scenario_matrix
+from .experiments.credentials import SCENARIOS, CredentialLab, run_scenario_matrix
 from .server import LabServer
 
 MATRIX_COLUMNS = ["client", "scenario", "code", "method", "body_sent", "final_method",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from labserver.environment import missing_needs
+from labserver.teaching.environment import missing_needs
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

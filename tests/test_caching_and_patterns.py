@@ -4,10 +4,10 @@ import httpx
 import pytest
 
 from labserver import ChromiumClient, CredentialLab, HttpxClient, LabServer, run_matrix
-from labserver.caching import cache_reuse
-from labserver.experiments import watch_all
-from labserver.frameworks import cited_defaults, observed_defaults
-from labserver.reference import REFERENCE, check_reference, choose_redirect
+from labserver.experiments.caching import cache_reuse
+from labserver.experiments.frameworks import cited_defaults, observed_defaults
+from labserver.experiments.observe import watch_all
+from labserver.teaching.reference import REFERENCE, check_reference, choose_redirect
 
 
 def test_an_rfc_9111_cache_reuses_only_301_and_308_on_a_heuristic(server):

@@ -11,8 +11,8 @@ from labserver import (
     claim,
     split_by_python,
 )
-from labserver.spec import expect
-from labserver.versions import PYTHON_DEPENDENT
+from labserver.experiments.spec import expect
+from labserver.teaching.versions import PYTHON_DEPENDENT
 
 
 def test_a_claim_the_run_bears_out_prints_its_sentence():
@@ -96,6 +96,7 @@ def test_further_reading_renders_links_from_the_table_and_refuses_unknown_keys()
     from labserver import further_reading
 
     rendered = further_reading("rfc9110-307")._repr_markdown_()
-    assert rendered.startswith(f"- [RFC 9110 §15.4.8 (307 Temporary Redirect)]({cite('rfc9110-307').url})")
+    link = f"- [RFC 9110 §15.4.8 (307 Temporary Redirect)]({cite('rfc9110-307').url})"
+    assert rendered.startswith(link)
     with pytest.raises(KeyError, match="rfc9110-999"):
         further_reading("rfc9110-999")

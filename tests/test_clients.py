@@ -17,8 +17,8 @@ from labserver import (
     make_client,
     run_experiment,
 )
-from labserver.browser import run_form_posts
-from labserver.clients import curl_command
+from labserver.clients.curl import curl_command
+from labserver.experiments.matrix import run_form_posts
 
 needs_curl = pytest.mark.skipif(CurlClient.unavailable_reason() is not None,
                                 reason=str(CurlClient.unavailable_reason()))

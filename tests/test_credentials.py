@@ -3,7 +3,12 @@
 import pytest
 
 from labserver import ChromiumClient, HttpxClient, RequestsClient, UrllibClient
-from labserver.credentials import SCENARIOS, CredentialLab, run_credentials, run_scenario_matrix
+from labserver.experiments.credentials import (
+    SCENARIOS,
+    CredentialLab,
+    run_credentials,
+    run_scenario_matrix,
+)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import httpx
 import pandas as pd
 
 from labserver import HttpxClient, conformance, hops_frame, matrix, run_matrix, stable_headers
-from labserver.display import StyledTable
+from labserver.teaching.display import StyledTable
 
 
 def test_stable_headers_drop_host_which_carries_the_port():

@@ -5,7 +5,13 @@ import pytest
 from flask import Blueprint, redirect
 
 from labserver import HttpxClient, run_matrix
-from labserver.exercises import check_redirect_app, grade, grade_column, grade_methods, solution
+from labserver.teaching.exercises import (
+    check_redirect_app,
+    grade,
+    grade_column,
+    grade_methods,
+    solution,
+)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +116,7 @@ def test_a_redirect_off_the_lab_server_is_not_followed():
     (Blueprint("api_move", __name__), "give your Blueprint another name"),
 ])
 def test_what_the_grader_cannot_mount_is_said_plainly(app, message):
-    from labserver.exercises import PredictionError
+    from labserver.teaching.exercises import PredictionError
 
     with pytest.raises(PredictionError, match=message) as raised:
         check_redirect_app(app, "/shop/orders")
@@ -118,7 +124,7 @@ def test_what_the_grader_cannot_mount_is_said_plainly(app, message):
 
 
 def test_a_prediction_that_is_not_a_dict_is_said_plainly():
-    from labserver.exercises import PredictionError
+    from labserver.teaching.exercises import PredictionError
 
     with pytest.raises(PredictionError, match="write the prediction as a dict"):
         grade("t", ["GET"], {"GET": "GET"})
@@ -133,7 +139,7 @@ def test_a_code_written_as_text_or_a_method_in_lower_case_still_matches():
 
 
 def test_a_whole_matrix_is_graded_cell_by_cell(observed):
-    from labserver.exercises import grade_matrix
+    from labserver.teaching.exercises import grade_matrix
 
     verdict = grade_matrix({302: "GET HEAD GET PUT GET GET GET",
                             307: "GET HEAD POST PUT PATCH DELETE OPTIONS"}, observed)
@@ -143,14 +149,14 @@ def test_a_whole_matrix_is_graded_cell_by_cell(observed):
 
 
 def test_a_matrix_line_with_the_wrong_number_of_methods_is_said_plainly(observed):
-    from labserver.exercises import PredictionError, grade_matrix
+    from labserver.teaching.exercises import PredictionError, grade_matrix
 
     with pytest.raises(PredictionError, match="has 3 words; write one per method"):
         grade_matrix({302: "GET HEAD GET"}, observed)
 
 
 def test_a_verdict_in_markdown_shows_targets_as_written_and_links_nothing():
-    from labserver.exercises import Verdict
+    from labserver.teaching.exercises import Verdict
 
     verdict = Verdict("t", wrong=["\\\\evil.example: you said allowed, the lab saw refused "
                                   "(GET /redirect/302?to=http://other/echo → 302 | x)"])

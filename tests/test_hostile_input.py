@@ -12,8 +12,8 @@ import pytest
 from rawhttp import exchange, locations, status_and_body
 
 from labserver import LabServer
-from labserver.app import MAX_BODY_BYTES
-from labserver.server import MAX_CONNECTIONS, MAX_HEADER_BYTES, LabServerError
+from labserver.server.app import MAX_BODY_BYTES
+from labserver.server.lab import MAX_CONNECTIONS, MAX_HEADER_BYTES, LabServerError
 
 
 def status_and_json(answer: bytes) -> tuple[int, dict]:

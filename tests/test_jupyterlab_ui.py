@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from labserver.browser import LAUNCH_ARGS, find_browser
-from labserver.environment import missing_needs
+from labserver.clients.chromium import LAUNCH_ARGS, find_browser
+from labserver.teaching.environment import missing_needs
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -4,7 +4,7 @@ import http.client
 
 import pytest
 
-from labserver.oddities import MAX_CHAIN
+from labserver.vocabulary import MAX_CHAIN
 
 
 def test_a_chain_of_three_redirects_ends_at_echo(server, http):

@@ -2,8 +2,9 @@
 
 import pytest
 
-from labserver import CurlClient, HttpxClient, LabServer, RequestsClient, UrllibClient, probes
-from labserver.targets import TRICKY_TARGETS
+from labserver import CurlClient, HttpxClient, LabServer, RequestsClient, UrllibClient
+from labserver.experiments import probes
+from labserver.server.targets import TRICKY_TARGETS
 
 
 def test_httpx_follows_twenty_redirects_then_raises(server):

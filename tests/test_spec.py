@@ -13,7 +13,13 @@ from labserver import (
     expect,
     expectations,
 )
-from labserver.spec import ALLOWED, AS_SPECIFIED, BODY_DROPPED, NOT_ALLOWED, NOT_FOLLOWED
+from labserver.experiments.spec import (
+    ALLOWED,
+    AS_SPECIFIED,
+    BODY_DROPPED,
+    NOT_ALLOWED,
+    NOT_FOLLOWED,
+)
 
 
 @pytest.mark.parametrize("code", [307, 308])

@@ -3,7 +3,7 @@
 import pytest
 
 from labserver import UnsafeTarget, safe_target
-from labserver.targets import MAX_TARGET_LENGTH
+from labserver.server.targets import MAX_TARGET_LENGTH
 
 
 @pytest.mark.parametrize("target", [
@@ -57,13 +57,13 @@ def test_other_origins_userinfo_and_tricks_are_refused_even_with_an_allow_list(t
 
 
 def test_origin_spells_out_default_ports_in_lower_case():
-    from labserver.targets import origin_of
+    from labserver.server.targets import origin_of
     assert origin_of("HTTPS://Example.ORG/x") == "https://example.org:443"
     assert origin_of("http://127.0.0.1/") == "http://127.0.0.1:80"
 
 
 def test_every_tricky_target_that_leaves_the_server_is_refused():
-    from labserver.targets import TRICKY_TARGETS
+    from labserver.server.targets import TRICKY_TARGETS
     stays = {"/echo", "../echo", "/echo?next=//evil.example"}
     for target in TRICKY_TARGETS:
         if target in stays:

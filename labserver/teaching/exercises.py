@@ -16,13 +16,13 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, Response
 
-from .app import METHODS
-from .clients import Client, HttpxClient, RequestsClient
+from ..clients import Client, HttpxClient, RequestsClient
+from ..experiments.observe import Observation, Request, observe
+from ..server.lab import LabServer
+from ..server.responses import json_error
+from ..server.targets import UnsafeTarget, safe_target
+from ..vocabulary import BODY, BODY_METHODS, METHODS
 from .display import cell_label
-from .experiments import BODY, BODY_HEADERS, BODY_METHODS, Experiment, experiment_row
-from .responses import json_error
-from .server import LabServer
-from .targets import UnsafeTarget, safe_target
 
 
 @dataclass
@@ -190,28 +190,25 @@ def check_redirect_app(blueprint: Blueprint, path: str, target: str = "/echo",
             with client_class() as client:
                 for method in BODY_METHODS:
                     problems.clear()
-                    with server.journal.watch() as hops:
-                        result = client.send(method, server.url + path, body=BODY,
-                                             headers=BODY_HEADERS)
-                    first = hops[0].status if hops else 0
-                    row = experiment_row(client.name, Experiment(first, method, target),
-                                         hops, result)
-                    if row["final_method"] == method and row["body_arrived"]:
+                    seen = observe(client, Request(method, path, BODY, target=target),
+                                   (server,))
+                    first = seen.hops[0].status if seen.hops else 0
+                    if seen.final_method == method and seen.body_arrived:
                         verdict.right.append(f"{client.name} {method}")
                         continue
-                    why = problems[-1] if problems else _what_went_wrong(row, first, target)
-                    verdict.wrong.append(f"{client.name} {method}: {why} ({row['hops']})")
+                    why = problems[-1] if problems else _what_went_wrong(seen, first, target)
+                    verdict.wrong.append(f"{client.name} {method}: {why} ({seen.describe()})")
     return verdict
 
 
-def _what_went_wrong(row: dict[str, Any], status: int, target: str) -> str:
+def _what_went_wrong(seen: Observation, status: int, target: str) -> str:
     if not 300 <= status < 400:
         return f"your app answered {status}, not a redirect (is the route right?)"
-    if not row["final_method"]:
+    if not seen.final_method:
         return f"after your {status} the request never reached {target}"
-    if row["final_method"] != row["method"]:
-        return f"after your {status} it arrived as {row['final_method']}, without its body"
-    return f"after your {status} it arrived as {row['method']}, but without its body"
+    if seen.final_method != seen.request.method:
+        return f"after your {status} it arrived as {seen.final_method}, without its body"
+    return f"after your {status} it arrived as {seen.request.method}, but without its body"
 
 
 # -- solutions ------------------------------------------------------------------------

@@ -7,7 +7,6 @@ sent twice, and how clients resolve unusual Location headers.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,18 +15,13 @@ from typing import Any
 import ada_url
 import httpx
 import pandas as pd
-import requests
 
-from .clients import TIMEOUT_SECONDS, Client, CurlClient, Outcome, curl_command
-from .experiments import BODY, describe_hops, settle_after, watch_all
-from .journal import Entry
-from .oddities import MAX_CHAIN
-from .server import LabServer
-from .targets import TRICKY_TARGETS, UnsafeTarget, safe_target
-
-
-def _final_hop(hops: list[Entry]) -> Entry | None:
-    return hops[-1] if len(hops) > 1 else None
+from ..clients import CallClient, Client, CurlClient, Outcome, loopback_httpx, loopback_session
+from ..server.journal import Entry
+from ..server.lab import LabServer
+from ..server.targets import TRICKY_TARGETS, UnsafeTarget, safe_target
+from ..vocabulary import BODY, MAX_CHAIN, TIMEOUT_SECONDS
+from .observe import Request, observe
 
 
 def follow(server: LabServer, client: Client, path: str, *, method: str = "GET",
@@ -37,17 +31,13 @@ def follow(server: LabServer, client: Client, path: str, *, method: str = "GET",
     ``others`` are further lab servers the redirect may lead to; their journals are
     read too, and the landing names the server.
     """
-    servers = (server, *others)
-    client.prepare(server.url)
-    with watch_all(servers) as hops:
-        result = client.send(method, server.url + path)
-        settle_after(result, servers)
-    final = _final_hop(hops)
+    seen = observe(client, Request(method, path), (server, *others))
+    final = seen.last
     landed = f"{final.server}: {final.target}" if final and others else (
         final.target if final else "")
     return {"client": client.name, "request": f"{method} {path}",
-            "landed": landed or "(stayed)", "status": result.status,
-            "error": result.error or "", "hops": describe_hops(hops, servers if others else ())}
+            "landed": landed or "(stayed)", "status": seen.result.status,
+            "error": seen.result.error or "", "hops": seen.describe()}
 
 
 def landings(server: LabServer, client: Client, paths: dict[str, str]) -> pd.DataFrame:
@@ -58,6 +48,8 @@ def landings(server: LabServer, client: Client, paths: dict[str, str]) -> pd.Dat
 
 # -- moving an API -------------------------------------------------------------------
 
+_NEW_USER = b'{"name": "Ada", "email": "ada@example.org"}'
+
 def api_move(server: LabServer, client: httpx.Client, codes: tuple[int, ...]) -> pd.DataFrame:
     """Create a user through ``/api/v1/users`` while v1 answers with each of ``codes``:
     which method reached ``/api/v2/users``, and what the client was told."""
@@ -65,11 +57,11 @@ def api_move(server: LabServer, client: httpx.Client, codes: tuple[int, ...]) ->
     try:
         for code in codes:
             server.app.config["API_MOVE_CODE"] = code
-            with server.journal.watch() as hops:
-                answer = client.post(server.url + "/api/v1/users",
-                                     json={"name": "Ada", "email": "ada@example.org"})
-            rows[code] = {"method at v2": hops[-1].method if len(hops) > 1 else "",
-                          "status": answer.status_code, "hops": describe_hops(hops)}
+            seen = observe(CallClient("httpx", lambda method, url, body, headers: Outcome(
+                client.request(method, url, content=body, headers=headers).status_code)),
+                Request("POST", "/api/v1/users", body=_NEW_USER), (server,))
+            rows[code] = {"method at v2": seen.last.method if seen.last else "",
+                          "status": seen.result.status, "hops": seen.describe()}
     finally:
         server.app.config["API_MOVE_CODE"] = 307
     return pd.DataFrame(rows).T.rename_axis("v1 answers")
@@ -121,7 +113,7 @@ def browser_reading(targets: dict[str, str] = TRICKY_TARGETS) -> pd.DataFrame:
 def lab_answers(server: LabServer, targets: dict[str, str] = TRICKY_TARGETS) -> pd.DataFrame:
     """What the live lab server answers for ``/redirect/302?to=<target>``, per target."""
     rows = []
-    with httpx.Client(trust_env=False, timeout=TIMEOUT_SECONDS) as http:
+    with loopback_httpx() as http:
         for target in targets:
             response = http.get(server.url + "/redirect/302", params={"to": target})
             rows.append({"target": target, "status": response.status_code,
@@ -135,13 +127,10 @@ def redirect_limits(server: LabServer, client: Client) -> pd.DataFrame:
     """How many redirects ``client`` follows on a long chain and on a loop, and how it stops."""
     rows = []
     for kind, path in (("chain", f"/chain/{MAX_CHAIN}"), ("loop", "/loop")):
-        client.prepare(server.url)
-        with watch_all((server,)) as hops:
-            result = client.send("GET", server.url + path)
-            settle_after(result, (server,))
-        rows.append({"client": client.name, "redirects": kind,
-                     "followed": len(hops) - 1, "stopped with": result.error or (
-                         f"status {result.status}" if result.status else "")})
+        seen = observe(client, Request("GET", path), (server,))
+        rows.append({"client": client.name, "redirects": kind, "followed": seen.followed,
+                     "stopped with": seen.result.error or (
+                         f"status {seen.result.status}" if seen.result.status else "")})
     return pd.DataFrame(rows)
 
 
@@ -159,11 +148,9 @@ BODY_HEADERS_SENT = {
 def body_headers_after_get(server: LabServer, client: Client, code: int = 303) -> pd.DataFrame:
     """Which body headers (and Content-Length) still arrive once ``code`` (303 by
     design, 301 and 302 in practice) made the POST a GET."""
-    client.prepare(server.url)
-    with watch_all((server,)) as hops:
-        client.send("POST", server.url + f"/redirect/{code}", body=BODY,
-                    headers=BODY_HEADERS_SENT)
-    final = _final_hop(hops)
+    seen = observe(client, Request("POST", f"/redirect/{code}", BODY,
+                                   tuple(BODY_HEADERS_SENT.items())), (server,))
+    final = seen.last
     arrived = final.headers if final else {}
     row = {"client": client.name, "method at target": final.method if final else ""}
     for name in (*BODY_HEADERS_SENT, "Content-Length"):
@@ -190,26 +177,22 @@ def _one_shot(post: Callable[[str, Any], int]) -> Callable[[str], Callable[[str,
 
 
 def _httpx_post(url: str, body: Any) -> int:
-    with httpx.Client(follow_redirects=True, trust_env=False, timeout=TIMEOUT_SECONDS) as http:
+    with loopback_httpx(follow_redirects=True) as http:
         return http.post(url, content=body).status_code
 
 
 def _requests_post(url: str, body: Any) -> int:
-    with requests.Session() as session:
-        session.trust_env = False
+    with loopback_session() as session:
         return session.post(url, data=body, timeout=TIMEOUT_SECONDS).status_code
 
 
 def _one_shot_curl(kind: str) -> Callable[[str, Path], Outcome]:
+    """curl -T from the file, or from standard input (``-T -``), which it cannot rewind."""
     def send(url: str, file: Path) -> Outcome:
-        upload = "-" if kind == "standard input" else str(file)
-        command = curl_command("curl -T", "POST", url, BODY, None, upload)
-        done = subprocess.run(command, input=BODY, capture_output=True,
-                              timeout=TIMEOUT_SECONDS * 2)
-        if done.returncode:
-            return Outcome(None, f"curl exit {done.returncode}",
-                           done.stderr.decode(errors="replace").strip())
-        return Outcome(int(done.stdout or 0))
+        curl = CurlClient("curl -T")
+        if kind == "standard input":
+            return curl.send("POST", url, body=BODY, upload_from_stdin=True)
+        return curl.send("POST", url, body=file.read_bytes())
     return send
 
 
@@ -242,14 +225,13 @@ def unreplayable_bodies(server: LabServer, code: int = 307) -> pd.DataFrame:
             if client_name == "curl" and CurlClient.unavailable_reason():
                 continue
             for kind, make in kinds.items():
-                with watch_all((server,)) as hops:
-                    result = make(kind)(f"{server.url}/redirect/{code}", file)
-                    settle_after(result, (server,))
-                final = _final_hop(hops)
+                sender = make(kind)
+                one_shot = CallClient(client_name, lambda _m, url, _b, _h, s=sender: s(url, file))
+                seen = observe(one_shot, Request("POST", f"/redirect/{code}", BODY), (server,))
                 rows.append({
                     "client": client_name, "body": kind,
-                    "first hop got": _bytes(hops[0] if hops else None),
-                    "target got": _bytes(final),
-                    "outcome": result.error or f"status {result.status}",
+                    "first hop got": _bytes(seen.hops[0] if seen.hops else None),
+                    "target got": _bytes(seen.last),
+                    "outcome": seen.result.error or f"status {seen.result.status}",
                 })
     return pd.DataFrame(rows)

@@ -15,14 +15,9 @@ from flask import Blueprint, Response, request
 from werkzeug.datastructures import Headers
 from werkzeug.urls import iri_to_uri
 
+from ..vocabulary import CODES, MAX_CHAIN, METHODS
 from .params import one_of, whole_number
 from .responses import json_answer, json_error, redirect_to
-
-MAX_CHAIN = 100
-"""Longest chain the lab builds: far past every client's limit, and bounded."""
-
-_CHAIN_CODES = (301, 302, 303, 307, 308)
-_ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class _TwoLocations(Response):
@@ -35,10 +30,10 @@ class _TwoLocations(Response):
 
 
 def _code_arg() -> int | Response:
-    code = one_of(request.args.get("code", "302"), _CHAIN_CODES)
+    code = one_of(request.args.get("code", "302"), CODES)
     if code is None:
-        return json_error(400, f"code must be one of {', '.join(map(str, _CHAIN_CODES))}",
-                          codes=list(_CHAIN_CODES))
+        return json_error(400, f"code must be one of {', '.join(map(str, CODES))}",
+                          codes=list(CODES))
     return code
 
 
@@ -55,7 +50,7 @@ def _sendable(target: str) -> bool:
 def oddities_blueprint() -> Blueprint:
     """Chains, loops, odd Location headers and the open redirect, as one blueprint."""
     odd = Blueprint("oddities", __name__)
-    route = {"methods": _ALL_METHODS, "provide_automatic_options": False}
+    route = {"methods": METHODS, "provide_automatic_options": False}
 
     @odd.route("/chain/<length>", **route)
     def chain(length: str) -> Response:
@@ -78,10 +73,10 @@ def oddities_blueprint() -> Blueprint:
 
     @odd.route("/no-location/<code>", **route)
     def no_location(code: str) -> Response:
-        status = one_of(code, _CHAIN_CODES)
+        status = one_of(code, CODES)
         if status is None:
             return json_error(404, f"/no-location/{code} is not a redirect the lab serves",
-                              codes=list(_CHAIN_CODES))
+                              codes=list(CODES))
         return json_answer({"redirect": status, "location": None}, status)
 
     @odd.route("/two-locations", **route)

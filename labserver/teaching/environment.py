@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pandas as pd
 
-from .browser import ChromiumClient, MissingBrowser
-from .clients import CurlClient
-from .server import LabServer
+from ..clients import ChromiumClient, CurlClient, MissingBrowser
+from ..experiments.credentials import default_ports_unavailable
+from ..server.lab import LabServer
 
 LESSON_PACKAGES = ("jupyterlab", "httpx", "flask", "werkzeug", "pandas", "nbval")
 
@@ -71,7 +71,6 @@ def client_versions(browser: ChromiumClient | MissingBrowser | None = None) -> p
 def missing_needs(notebook: Path) -> list[str]:
     """What a lesson needs (its metadata ``redirect_lab.needs``) that this machine lacks,
     each as a sentence saying what to install."""
-    from .credentials import default_ports_unavailable
 
     reasons = {"curl": CurlClient.unavailable_reason,
                "chromium": ChromiumClient.unavailable_reason,

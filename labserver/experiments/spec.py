@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .app import CODES, METHODS
-from .citations import cite
-from .clients import rule_of
+from ..citations import cite
+from ..clients import rule_of
+from ..vocabulary import CODES, METHODS
 
 _CODE_CITATIONS = {301: "rfc9110-301", 302: "rfc9110-302", 303: "rfc9110-303",
                    307: "rfc9110-307", 308: "rfc9110-308"}

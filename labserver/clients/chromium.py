@@ -15,15 +15,12 @@ import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-import pandas as pd
-
-from .clients import TIMEOUT_SECONDS, Client, ClientUnavailable, Outcome
-from .experiments import Experiment, experiment_row, tidy
-from .server import LabServer
-from .tls import LabCertificates
+from ..server.tls import LabCertificates
+from ..vocabulary import TIMEOUT_SECONDS
+from .base import Client, ClientUnavailable, Outcome
 
 T = TypeVar("T")
 
@@ -182,16 +179,41 @@ class ChromiumClient(Client):
         self._worker.shutdown()
 
 
-class MissingBrowser:
-    """Stands in for a browser that is not installed: every use says so in one sentence."""
+class MissingBrowser(Client):
+    """Stands in for a browser that is not installed: using it says so in one sentence.
+
+    It has the browser's methods, so ``hasattr`` and ``close()`` behave; each one that
+    would drive the browser raises :class:`ClientUnavailable` with the reason instead.
+    """
 
     name = "chromium"
+    rule = ChromiumClient.rule
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
 
-    def __getattr__(self, attribute: str) -> Any:
-        raise ClientUnavailable(self.reason)
+    def _missing(self) -> ClientUnavailable:
+        return ClientUnavailable(self.reason)
+
+    def prepare(self, base_url: str) -> None:
+        raise self._missing()
+
+    def send(self, method: str, url: str, *, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> Outcome:
+        raise self._missing()
+
+    def open(self, url: str) -> None:
+        raise self._missing()
+
+    def submit_form(self) -> Outcome:
+        raise self._missing()
+
+    def reload(self) -> Outcome:
+        raise self._missing()
+
+    @property
+    def version(self) -> str:
+        raise self._missing()
 
     def __repr__(self) -> str:
         return f"<no browser: {self.reason}>"
@@ -201,18 +223,3 @@ def open_browser(*, tls: LabCertificates | None = None) -> ChromiumClient | Miss
     """Start the lesson's browser once; without one, a stand-in whose cells say why."""
     reason = ChromiumClient.unavailable_reason()
     return MissingBrowser(reason) if reason else ChromiumClient(tls=tls)
-
-
-FORM_CODES: tuple[int, ...] = (302, 303, 307, 308)
-
-
-def run_form_posts(server: LabServer, browser: ChromiumClient | MissingBrowser, *,
-                   codes: tuple[int, ...] = FORM_CODES) -> pd.DataFrame:
-    """A real HTML form POST through each redirect code: one tidy row per code."""
-    rows = []
-    for code in codes:
-        browser.open(f"{server.url}/form/{code}")
-        with server.journal.watch() as hops:
-            result = browser.submit_form()
-        rows.append(experiment_row("chromium form", Experiment(code, "POST"), hops, result))
-    return tidy(rows)

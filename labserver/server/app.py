@@ -18,23 +18,17 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntity
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request
 
+from ..vocabulary import CODES, DEFAULT_TARGET, MAX_CHAIN, METHODS
 from .journal import Journal
-from .oddities import MAX_CHAIN, oddities_blueprint
+from .oddities import oddities_blueprint
 from .params import one_of, whole_number
 from .patterns import api_move_blueprint, operations_blueprint
 from .responses import caching_headers, json_error, redirect_to
 from .targets import UnsafeTarget, netloc, safe_target
 
-CODES: tuple[int, ...] = (301, 302, 303, 307, 308)
-"""The redirect codes the lab serves, in the order the lessons teach them."""
-
-METHODS: tuple[str, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-"""Every method the experiments send."""
-
 MAX_BODY_BYTES = 1024 * 1024
 """Bodies above 1 MiB get 413: no lesson needs more, and it bounds memory per request."""
 
-DEFAULT_TARGET = "/echo"
 
 ENDPOINTS: dict[str, str] = {
     "/redirect/<code>?to=<local path>&cache=<how>": (

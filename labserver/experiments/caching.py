@@ -18,9 +18,10 @@ import hishel
 import pandas as pd
 from hishel.httpx import CacheClient
 
-from .app import CODES
-from .browser import ChromiumClient, MissingBrowser
-from .server import LabServer
+from ..clients import CallClient, ChromiumClient, MissingBrowser, Outcome
+from ..server.lab import LabServer
+from ..vocabulary import CODES
+from .observe import Request, observe
 
 CACHE_SPECS: dict[str, str] = {
     "none": "no caching headers at all",
@@ -40,11 +41,14 @@ def private_cache_client() -> CacheClient:
                        follow_redirects=True, trust_env=False)
 
 
-def _asks(server: LabServer, fetch_twice: Callable[[], object]) -> int:
-    """How many requests reached a redirect while ``fetch_twice`` ran."""
-    with server.journal.watch() as hops:
-        fetch_twice()
-    return sum(h.path.startswith("/redirect/") for h in hops)
+def _asks(server: LabServer, path: str, visit: Callable[[str], object]) -> int:
+    """How many requests reached the redirect at ``path`` while ``visit`` went there twice."""
+    def twice(_method: str, url: str, *_: object) -> Outcome:
+        visit(url)
+        visit(url)
+        return Outcome(status=None)
+    seen = observe(CallClient("twice", twice), Request("GET", path), (server,))
+    return sum(h.path.startswith("/redirect/") for h in seen.hops)
 
 
 def cache_reuse(server: LabServer, browser: ChromiumClient | MissingBrowser | None = None,
@@ -58,11 +62,11 @@ def cache_reuse(server: LabServer, browser: ChromiumClient | MissingBrowser | No
     rows = []
     for code in codes:
         for spec in specs:
-            url = f"{server.url}/redirect/{code}?cache={spec}&to=/echo?seen={code}-{spec}"
-            row = {"code": code, "cache": spec}
+            path = f"/redirect/{code}?cache={spec}&to=/echo?seen={code}-{spec}"
+            row: dict[str, object] = {"code": code, "cache": spec}
             with private_cache_client() as http:
-                row["hishel"] = _asks(server, lambda: [http.get(url) for _ in range(2)])
+                row["hishel"] = _asks(server, path, http.get)
             if isinstance(browser, ChromiumClient):
-                row["chromium"] = _asks(server, lambda: [browser.open(url) for _ in range(2)])
+                row["chromium"] = _asks(server, path, browser.open)
             rows.append(row)
     return pd.DataFrame(rows)

@@ -19,10 +19,11 @@ from typing import IO
 
 import pandas as pd
 
-from .clients import Client
-from .experiments import Experiment, run_experiment, run_matrix, tidy
-from .server import LOOPBACK, LabServer
-from .tls import LabCertificates
+from ..clients import Client
+from ..server.lab import LOOPBACK, LabServer
+from ..server.tls import LabCertificates
+from .matrix import Experiment, observe_experiment, run_matrix
+from .observe import COLUMNS
 
 CREDENTIALS = {"Authorization": "Bearer lab-secret-token", "Cookie": "session=lab-secret"}
 """Sent with every request of a credentials experiment: made-up secrets, loopback only."""
@@ -143,17 +144,14 @@ class CredentialLab:
 def run_credentials(lab: CredentialLab, client: Client, *, code: int = 302) -> pd.DataFrame:
     """A GET carrying Authorization and Cookie through a ``code`` redirect, per scenario."""
     rows = []
+    experiment = Experiment(code, "GET", headers=tuple(CREDENTIALS.items()))
     for scenario in lab.scenarios:
         start, target = lab.pair(scenario)
-        experiment = Experiment(code, "GET", headers=tuple(CREDENTIALS.items()))
-        with target.journal.watch() as arrived:
-            row = run_experiment(start, client, experiment, to=target)
-        final = next((h for h in arrived if h.path == experiment.target), None)
-        rows.append({"scenario": scenario, **row,
-                     "cookie_arrived": bool(final and "Cookie" in final.headers)})
-    frame = tidy(rows)
-    return frame.assign(scenario=[r["scenario"] for r in rows],
-                        cookie_arrived=[r["cookie_arrived"] for r in rows])
+        seen = observe_experiment(start, client, experiment, to=target)
+        rows.append({**seen.row(code), "scenario": scenario,
+                     "cookie_arrived": seen.header_arrived("Cookie")})
+    return pd.DataFrame(rows, columns=[*COLUMNS, "scenario", "cookie_arrived"]
+                        ).astype({"final_status": "Int64"})
 
 
 def run_scenario_matrix(lab: CredentialLab, client: Client, scenario: str) -> pd.DataFrame:

@@ -13,11 +13,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 
-from .app import CODES, METHODS
-from .experiments import aliased
-from .journal import Entry
-from .server import LabServer
-from .spec import BODY_DROPPED, NOT_ALLOWED, compare
+from ..experiments.observe import aliased
+from ..experiments.spec import BODY_DROPPED, NOT_ALLOWED, compare
+from ..server.journal import Entry
+from ..server.lab import LabServer
+from ..vocabulary import CODES, METHODS
 
 VOLATILE_HEADERS = frozenset({"Host", "Accept-Encoding"})
 """Request headers dropped from displays: Host carries the port the OS picked, and

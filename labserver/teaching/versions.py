@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .citations import cite
+from ..citations import cite
 from .claims import claim
 
 

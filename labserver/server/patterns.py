@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
 
+from ..vocabulary import METHODS
 from .responses import json_answer, json_error, redirect_to
 
 USER_FIELDS = ("name", "email")
@@ -46,8 +47,7 @@ def api_move_blueprint() -> Blueprint:
     def _missing(user_id: int) -> Response:
         return json_error(404, f"there is no user {user_id}")
 
-    @api.route("/api/v1/<path:rest>", methods=("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-                                               "OPTIONS"), provide_automatic_options=False)
+    @api.route("/api/v1/<path:rest>", methods=METHODS, provide_automatic_options=False)
     def moved(rest: str) -> Response:
         location = "/api/v2/" + quote(rest)
         if request.query_string:
@@ -91,7 +91,6 @@ def api_move_blueprint() -> Blueprint:
 
 
 SERVICE_MODES = ("up", "maintenance", "failover")
-_ALL = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def operations_blueprint() -> Blueprint:
@@ -127,7 +126,7 @@ def operations_blueprint() -> Blueprint:
                 return json_error(404, f"there is no order {number}")
             return json_answer({**orders[number], "orders placed": len(orders)})
 
-    @ops.route("/service/<path:rest>", methods=_ALL, provide_automatic_options=False)
+    @ops.route("/service/<path:rest>", methods=METHODS, provide_automatic_options=False)
     def service(rest: str) -> Response:
         """Up, down for maintenance (307 to a 503 page), or failed over (307 to the standby)."""
         mode = current_app.config.get("SERVICE_MODE", "up")
@@ -138,13 +137,13 @@ def operations_blueprint() -> Blueprint:
                                + _rest_of_path(rest))
         return json_answer({"served": rest, "method": request.method})
 
-    @ops.route("/maintenance", methods=_ALL, provide_automatic_options=False)
+    @ops.route("/maintenance", methods=METHODS, provide_automatic_options=False)
     def maintenance() -> Response:
         response = json_error(503, "down for maintenance, back soon")
         response.headers["Retry-After"] = "120"
         return response
 
-    @ops.route("/balance/<path:rest>", methods=_ALL, provide_automatic_options=False)
+    @ops.route("/balance/<path:rest>", methods=METHODS, provide_automatic_options=False)
     def balance(rest: str) -> Response:
         """Send each request to the next instance in turn, method and body intact (307)."""
         instances = current_app.config.get("INSTANCES", [])
@@ -154,7 +153,7 @@ def operations_blueprint() -> Blueprint:
         return redirect_to(307, instances[next(turn) % len(instances)] + "/service"
                            + _rest_of_path(rest))
 
-    @ops.route("/canonical/<path:rest>", methods=_ALL, provide_automatic_options=False)
+    @ops.route("/canonical/<path:rest>", methods=METHODS, provide_automatic_options=False)
     def canonical(rest: str) -> Response:
         """One name for the site: any other host name gets a 308 to the canonical one."""
         wanted = current_app.config.get("CANONICAL_HOST", "localhost")
@@ -165,12 +164,12 @@ def operations_blueprint() -> Blueprint:
                                + _rest_of_path(rest))
         return json_answer({"served": rest, "host": wanted})
 
-    @ops.route("/docs/", methods=_ALL, provide_automatic_options=False)
+    @ops.route("/docs/", methods=METHODS, provide_automatic_options=False)
     def docs() -> Response:
         """Declared with a trailing slash: Werkzeug itself redirects /docs (strict_slashes)."""
         return json_answer({"served": "docs", "method": request.method})
 
-    @ops.route("/secure/<path:rest>", methods=_ALL, provide_automatic_options=False)
+    @ops.route("/secure/<path:rest>", methods=METHODS, provide_automatic_options=False)
     def secure(rest: str) -> Response:
         """http → https with 308 (method and body kept); the https side sends HSTS."""
         if request.scheme == "https":

@@ -1,0 +1,111 @@
+"""curl as a lab adapter: one process per request, typed as a person would type it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..server.tls import LabCertificates
+from ..vocabulary import TIMEOUT_SECONDS
+from .base import Client, ClientUnavailable, Outcome
+
+CURL_VARIANTS: dict[str, str] = {
+    "curl": "as a person types it: -L; POST with --data-binary (no -X); -X for other "
+            "methods; -I for HEAD",
+    "curl -X POST": "POST spelled out with -X POST --data-binary",
+    "curl --post30x": "-L --post301 --post302 --post303: keep POST after 301/302/303",
+    "curl -T": "bodies uploaded from a file with -T FILE (a PUT unless -X says otherwise)",
+    "curl without -L": "no -L: curl does not follow redirects at all",
+}
+
+
+def curl_command(variant: str, method: str, url: str, body: bytes | None,
+                 headers: dict[str, str] | None, upload: str = "body.json",
+                 ca_file: str | None = None) -> list[str]:
+    """The curl command line a person would type for one request (no shell involved).
+
+    ``upload`` is the file that holds the body for the ``curl -T`` variant; ``ca_file``
+    the certificate authority to trust for https.
+    """
+    # -q (first, or curl ignores it): never read the user's ~/.curlrc, whose settings
+    # (max-redirs = 0, say) would silently change every experiment.
+    args = ["curl", "-q", "--silent", "--show-error", "--noproxy", "*",
+            "--max-time", str(int(TIMEOUT_SECONDS)), "--output", os.devnull,
+            "--write-out", "%{http_code}"]
+    if ca_file:
+        args += ["--cacert", ca_file]
+    if variant != "curl without -L":
+        args.append("--location")
+    if variant == "curl --post30x":
+        args += ["--post301", "--post302", "--post303"]
+    for name, value in (headers or {}).items():
+        args += ["--header", f"{name}: {value}"]
+    if method == "HEAD":
+        args.append("--head")
+    elif body is not None and variant == "curl -T":
+        args += ["--upload-file", upload]
+        if method != "PUT":
+            args += ["--request", method]
+    elif body is not None:
+        args += ["--data-binary", body.decode()]
+        if method != "POST" or variant == "curl -X POST":
+            args += ["--request", method]
+    elif method != "GET":
+        args += ["--request", method]
+    return [*args, url]
+
+
+class CurlClient(Client):
+    """The curl command-line tool, run once per request, as a person would type it.
+
+    ``variant`` picks one of :data:`CURL_VARIANTS`, the spellings whose outcome differs.
+    """
+
+    name = "curl"
+    rule = (
+        "curl's manual, -L and --post301/--post302/--post303: after a 301, 302 or 303 a POST "
+        "becomes a GET without its data, unless --post30x says to keep it. A method given "
+        "with -X is used for every request of the chain, even where curl would have switched "
+        "to GET, so the method stays while the data is not sent again. Headers given with -H "
+        "(Content-Type among them) go to every host of the chain, except Authorization and "
+        "Cookie, which are sent only while scheme, host and port stay those of the first URL "
+        "(--location-trusted sends them everywhere)."
+    )
+
+    def __init__(self, variant: str = "curl", *, tls: LabCertificates | None = None) -> None:
+        if variant not in CURL_VARIANTS:
+            raise ValueError(f"unknown curl variant {variant!r}; choose one of: "
+                             f"{', '.join(CURL_VARIANTS)}")
+        reason = self.unavailable_reason()
+        if reason:
+            raise ClientUnavailable(reason)
+        self.name = variant
+        self.variant = variant
+        self._ca_file = tls.ca_file if tls else None
+
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        if shutil.which("curl") is None:
+            return ("curl is not installed: apt-get install curl (Debian/Ubuntu), "
+                    "brew install curl (macOS); Windows 10+ ships curl.exe")
+        return None
+
+    def send(self, method: str, url: str, *, body: bytes | None = None,
+             headers: dict[str, str] | None = None,
+             upload_from_stdin: bool = False) -> Outcome:
+        """Run curl once. With ``upload_from_stdin`` (the ``curl -T`` variant) the body is
+        piped in as ``-T -``, a stream curl cannot rewind for a second request."""
+        with tempfile.TemporaryDirectory(prefix="labcurl") as folder:
+            upload = Path(folder, "body.json")
+            upload.write_bytes(body or b"")
+            command = curl_command(self.variant, method, url, body, headers,
+                                   "-" if upload_from_stdin else str(upload), self._ca_file)
+            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS * 2,
+                                  input=body if upload_from_stdin else None)
+        if done.returncode != 0:
+            message = done.stderr.decode(errors="replace").strip()
+            return Outcome(status=None, error=f"curl exit {done.returncode}", detail=message)
+        return Outcome(status=int(done.stdout or 0))

@@ -1,0 +1,46 @@
+"""The clients the lab knows, by the name lessons and the command line use.
+
+The registry holds classes, so a client's cited rule is read without starting it
+(:func:`rule_of`) and every adapter is made the same way (:func:`make_client`).
+"""
+
+from __future__ import annotations
+
+from ..server.tls import LabCertificates
+from .base import Client
+from .chromium import ChromiumClient
+from .curl import CURL_VARIANTS, CurlClient
+from .python import HttpxAsyncClient, HttpxClient, RequestsClient, UrllibClient
+
+CLIENTS: dict[str, type[Client]] = {
+    "httpx": HttpxClient,
+    "httpx-async": HttpxAsyncClient,
+    "requests": RequestsClient,
+    "urllib": UrllibClient,
+    "curl": CurlClient,
+    "chromium": ChromiumClient,
+}
+"""Adapters by the name the command line and the lessons use, in the lessons' order."""
+
+
+def make_client(name: str, *, tls: LabCertificates | None = None) -> Client:
+    """The adapter called ``name`` (a client of :data:`CLIENTS` or a curl variant).
+
+    With ``tls`` it trusts the lab's run-time certificate authority. Raises ValueError
+    listing the valid names, or ClientUnavailable saying what to install.
+    """
+    if name in CURL_VARIANTS:
+        return CurlClient(name, tls=tls)
+    try:
+        kind = CLIENTS[name]
+    except KeyError:
+        raise ValueError(f"unknown client {name!r}; choose one of: {', '.join(CLIENTS)}") from None
+    return kind(tls=tls)  # type: ignore[call-arg]
+
+
+def rule_of(client_name: str) -> str:
+    """The cited redirect rule of the client that produced rows named ``client_name``."""
+    if client_name in CURL_VARIANTS:
+        return CurlClient.rule
+    kind = CLIENTS.get(client_name)
+    return kind.rule if kind else ""

@@ -1,0 +1,1 @@
+"""The teaching layer: tables, diagrams, exercises, the reference, claims and recaps."""

@@ -1,0 +1,34 @@
+"""The lab's shared vocabulary: every layer imports these names from here, once.
+
+The codes and methods the matrix covers, the body an experiment sends and where a
+redirect leads by default. The server side, the clients and the experiments all speak
+of the same things, so none of them keeps a copy.
+"""
+
+from __future__ import annotations
+
+CODES: tuple[int, ...] = (301, 302, 303, 307, 308)
+"""The redirect codes a client follows automatically (300, 304, 305 and 306 are not)."""
+
+METHODS: tuple[str, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+"""The methods every experiment tries, in the lessons' order."""
+
+DEFAULT_TARGET = "/echo"
+"""Where a lab redirect leads unless ``?to=`` says otherwise."""
+
+BODY = b'{"lesson": "redirects", "answer": 42}'
+"""The body every experiment sends: small, recognisable, and JSON like most API calls."""
+
+BODY_HEADERS = {"Content-Type": "application/json"}
+"""The header that describes :data:`BODY`."""
+
+BODY_METHODS: tuple[str, ...] = ("POST", "PUT", "PATCH")
+"""Methods sent with a body: those whose content has defined meaning (POST and PUT in
+RFC 9110 §9.3, PATCH in RFC 5789). GET, HEAD, DELETE and OPTIONS go without one, as
+clients normally send them."""
+
+TIMEOUT_SECONDS = 5.0
+"""Generous for loopback; a client that hangs longer is reported as an error."""
+
+MAX_CHAIN = 100
+"""The longest redirect chain the lab serves (``/chain/<n>``)."""

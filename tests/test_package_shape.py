@@ -1,0 +1,102 @@
+"""The package's shape: layers that import only downward, no cycle, one public API that
+the lessons keep to, and one place that runs an experiment."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import labserver
+
+PACKAGE = Path(labserver.__file__).parent
+LESSONS = sorted((PACKAGE.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+LAYERS = {"vocabulary": 0, "citations": 0, "server": 1, "clients": 2, "experiments": 3,
+          "teaching": 4, "cli": 5, "__main__": 5, "__init__": 5}
+"""Each top-level module or folder of labserver, by how low it sits."""
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """The labserver modules ``path`` imports (relative imports resolved)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            found.add(".".join([*base, *(node.module.split(".") if node.module else [])]))
+    return found
+
+
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYERS["__init__"] if len(parts) == 1 else LAYERS[parts[1]]
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_a_module_imports_only_from_its_own_layer_or_below(module):
+    for imported in _imports(MODULES[module]):
+        assert imported in MODULES or imported.rpartition(".")[0] in MODULES, (
+            f"{module} imports {imported}, which does not exist")
+        assert _layer(imported) <= _layer(module), f"{module} imports {imported}, a layer above it"
+
+
+def test_the_package_has_no_import_cycle():
+    graph = {m: {i for i in _imports(p) if i in MODULES and i != m} for m, p in MODULES.items()}
+    # a package's __init__ re-exports its modules: importing it is importing them
+    visiting, done = [], set()
+
+    def visit(module):
+        if module in done:
+            return
+        assert module not in visiting, " -> ".join([*visiting[visiting.index(module):], module])
+        visiting.append(module)
+        for imported in graph[module]:
+            if not module.startswith(imported + "."):  # a module may name its own package
+                visit(imported)
+        visiting.pop()
+        done.add(module)
+
+    for module in graph:
+        visit(module)
+
+
+def test_every_public_name_exists():
+    missing = [name for name in labserver.__all__ if not hasattr(labserver, name)]
+    assert not missing
+
+
+def _lesson_code(lesson: Path) -> str:
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_lessons_use_only_the_public_api(lesson):
+    code = _lesson_code(lesson)
+    used = set(re.findall(r"\blabserver\.(\w+)", code))
+    for names in re.findall(r"from labserver import ([\w, ]+)", code):
+        used |= {n.strip() for n in names.split(",")}
+    assert not re.search(r"from labserver\.\w", code), f"{lesson.name} imports a submodule"
+    assert used <= set(labserver.__all__), sorted(used - set(labserver.__all__))
+
+
+def test_only_observe_scopes_the_journal_and_settles():
+    """Every experiment goes through labserver.experiments.observe: nothing else watches
+    a journal or waits for a half-sent request."""
+    allowed = {"labserver.experiments.observe", "labserver.server.journal", "labserver.server.lab"}
+    for module, path in MODULES.items():
+        if module in allowed:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert ".watch(" not in text and "settle(" not in text, module
