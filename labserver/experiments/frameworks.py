@@ -7,13 +7,14 @@ from importlib.metadata import version
 
 import pandas as pd
 from flask import Flask, redirect
+from werkzeug.wrappers import Response
 
 
 def _flask_demo() -> Flask:
     demo = Flask("frameworks_demo")
 
     @demo.route("/old")
-    def old() -> object:
+    def old() -> Response:
         return redirect("/new")  # no code given: Flask's default
 
     @demo.route("/docs/")

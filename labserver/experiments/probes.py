@@ -225,8 +225,10 @@ def unreplayable_bodies(server: LabServer, code: int = 307) -> pd.DataFrame:
             if client_name == "curl" and CurlClient.unavailable_reason():
                 continue
             for kind, make in kinds.items():
-                sender = make(kind)
-                one_shot = CallClient(client_name, lambda _m, url, _b, _h, s=sender: s(url, file))
+                def send(_method: str, url: str, *_: object,
+                         sender: Callable[[str, Path], Outcome] = make(kind)) -> Outcome:
+                    return sender(url, file)
+                one_shot = CallClient(client_name, send)
                 seen = observe(one_shot, Request("POST", f"/redirect/{code}", BODY), (server,))
                 rows.append({
                     "client": client_name, "body": kind,

@@ -21,6 +21,7 @@ lesson can set the expectation beside the observation. Sections come from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -122,7 +123,8 @@ def compare(observed: pd.DataFrame) -> pd.DataFrame:
     allowed / not followed).
     """
     rows = []
-    for row in observed.itertuples(index=False):
+    every: list[Any] = list(observed.itertuples(index=False))
+    for row in every:
         e = expect(row.code, row.method)
         body_dropped = bool(row.body_sent and row.final_method == row.method
                             and not row.body_arrived)

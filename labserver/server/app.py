@@ -161,7 +161,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["LAB_STOPPED"] = False
-    app.json.sort_keys = False  # keep fields in the order they are documented
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented order
     app.wsgi_app = _JournalMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, journal, lambda: bool(app.config["LAB_STOPPED"]))
 

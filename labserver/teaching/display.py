@@ -72,8 +72,8 @@ def per_method(frame: pd.DataFrame) -> pd.DataFrame:
 def cell_label(row: pd.Series) -> str:
     """What a matrix cell shows: the method that arrived, else why nothing did."""
     if row["final_method"]:
-        return row["final_method"]
-    return row["error"] or row["outcome"]
+        return str(row["final_method"])
+    return str(row["error"] or row["outcome"])
 
 
 def body_label(row: pd.Series) -> str:

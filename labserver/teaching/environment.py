@@ -95,12 +95,15 @@ def version_warnings() -> object:
 
     curl = _curl_version()
     if curl in ("not installed", "unknown"):
-        return Markdown(f"curl is {curl}: the curl rows are left out (see lesson 00).")
+        return Markdown(  # type: ignore[no-untyped-call]
+            f"curl is {curl}: the curl rows are left out (see lesson 00).")
     if _version_tuple(curl) >= CURL_FOLLOW_SINCE:
-        return Markdown(f"⚠ Your curl ({curl}) is 8.16 or newer: it also has `--follow`, which "
+        return Markdown(  # type: ignore[no-untyped-call]
+                        f"⚠ Your curl ({curl}) is 8.16 or newer: it also has `--follow`, which "
                         "keeps a method set with `-X` only after 307 and 308. The stored "
                         "outputs came from a curl before 8.16; the `-L` rows below are "
                         "what both versions do.")
-    return Markdown("Your curl is older than 8.16, like the one that made the stored "
+    return Markdown(  # type: ignore[no-untyped-call]
+                    "Your curl is older than 8.16, like the one that made the stored "
                     "outputs: `-L` is its only way to follow (8.16 added `--follow`, which "
                     "keeps a method set with `-X` only after 307 and 308).")

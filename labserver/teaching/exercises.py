@@ -102,7 +102,8 @@ def grade_column(title: str, predictions: Mapping[Any, object], frame: pd.DataFr
     """:func:`grade` against a lesson's own table: ``key`` names the row (a client, a
     target), ``value`` the column (or a function of the row) that was predicted."""
     rows = frame.reset_index() if key not in frame.columns else frame
-    values = rows.apply(value, axis=1) if callable(value) else rows[value]
+    values = ([value(r) for _, r in rows.iterrows()] if callable(value)
+              else list(rows[value]))
     observed = dict(zip(rows[key], values, strict=True))
     quoted = dict(zip(rows[key], rows[evidence], strict=True)) if evidence else None
     return grade(title, predictions, observed, quoted)

@@ -114,4 +114,4 @@ def decision_diagram() -> object:
     """:data:`DECISION_MERMAID` as Markdown, which JupyterLab draws as a diagram."""
     from IPython.display import Markdown
 
-    return Markdown(f"```mermaid\n{DECISION_MERMAID}\n```")
+    return Markdown(f"```mermaid\n{DECISION_MERMAID}\n```")  # type: ignore[no-untyped-call]
