@@ -43,10 +43,10 @@ from werkzeug.serving import make_server
 
 import labserver
 from labserver.server.lab import _QuietHandler
-from labserver.teaching.environment import missing_needs
+from labserver.teaching.environment import lessons, missing_needs
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = lessons(ROOT / "notebooks")
 PART_1_LESSONS = [lesson for lesson in LESSONS if lesson.name < "07"]
 """Lessons 00-06 (httpx only): the set the part-1 goal was set for."""
 
@@ -92,14 +92,14 @@ def floor_notebooks(folder: Path, count: int) -> list[str]:
 
 def notebook_figures() -> None:
     serial = ["--nbval", "-n", "0", "-o", "testpaths="]
-    for label, lessons in (("lessons 00-06", PART_1_LESSONS), ("all lessons", LESSONS)):
+    for label, chosen in (("chosen 00-06", PART_1_LESSONS), ("all chosen", LESSONS)):
         with tempfile.TemporaryDirectory() as tmp:
-            floor = pytest_seconds([*serial, *floor_notebooks(Path(tmp), len(lessons))])
-        seconds = pytest_seconds([*serial, *map(str, lessons)])
-        row(f"nbval, {label} ({len(lessons)}), serial", seconds, "s")
-        row(f"nbval, {len(lessons)} one-cell import notebooks (floor)", floor, "s")
+            floor = pytest_seconds([*serial, *floor_notebooks(Path(tmp), len(chosen))])
+        seconds = pytest_seconds([*serial, *map(str, chosen)])
+        row(f"nbval, {label} ({len(chosen)}), serial", seconds, "s")
+        row(f"nbval, {len(chosen)} one-cell import notebooks (floor)", floor, "s")
         row(f"  {label} / floor", seconds / floor, "x",
-            "<= 1.3" if lessons is PART_1_LESSONS else "(browser lessons start Chromium)")
+            "<= 1.3" if chosen is PART_1_LESSONS else "(browser chosen start Chromium)")
     whole_serial = pytest_seconds(["--nbval", "-n", "0"], repeat=1)
     whole_parallel = pytest_seconds(["--nbval"], repeat=1)
     row("whole suite (pytest --nbval), serial", whole_serial, "s")

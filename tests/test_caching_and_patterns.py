@@ -54,24 +54,22 @@ def test_api_move_code_switches_from_307_to_308(server, http):
     assert http.post("/api/v1/users", json={}).status_code == 307
 
 
-def test_maintenance_and_failover_keep_the_method(server):
+def test_maintenance_and_failover_keep_the_method(server, monkeypatch):
     with LabServer(name="standby") as standby, httpx.Client(follow_redirects=True) as client:
         server.allow_redirects_to(standby)
-        server.app.config.update(STANDBY=standby.url, SERVICE_MODE="failover")
-        try:
-            failed_over = client.put(server.url + "/service/cart", json={"n": 1})
-            server.app.config["SERVICE_MODE"] = "maintenance"
-            down = client.put(server.url + "/service/cart", json={"n": 1})
-        finally:
-            server.app.config["SERVICE_MODE"] = "up"
+        monkeypatch.setitem(server.app.config, "STANDBY", standby.url)
+        monkeypatch.setitem(server.app.config, "SERVICE_MODE", "failover")
+        failed_over = client.put(server.url + "/service/cart", json={"n": 1})
+        server.app.config["SERVICE_MODE"] = "maintenance"
+        down = client.put(server.url + "/service/cart", json={"n": 1})
     assert failed_over.json() == {"served": "cart", "method": "PUT"}
     assert down.status_code == 503 and down.headers["Retry-After"] == "120"
 
 
-def test_load_balancing_alternates_between_instances(server):
+def test_load_balancing_alternates_between_instances(server, monkeypatch):
     with LabServer(name="a") as a, LabServer(name="b") as b, httpx.Client(
             follow_redirects=True) as client:
-        server.app.config["INSTANCES"] = [a.url, b.url]
+        monkeypatch.setitem(server.app.config, "INSTANCES", [a.url, b.url])
         with watch_all((a, b)) as hops:
             for _ in range(4):
                 client.post(server.url + "/balance/x", json={})
@@ -84,9 +82,9 @@ def test_trailing_slash_redirect_keeps_a_post(http):
     assert http.post("/docs/", json={}).json()["method"] == "POST"
 
 
-def test_http_to_https_is_a_308_and_https_answers_with_hsts(server):
+def test_http_to_https_is_a_308_and_https_answers_with_hsts(server, monkeypatch):
     with CredentialLab() as lab:
-        server.app.config["HTTPS_URL"] = lab.servers["lab-tls"].url
+        monkeypatch.setitem(server.app.config, "HTTPS_URL", lab.servers["lab-tls"].url)
         with httpx.Client(follow_redirects=True,
                           verify=lab.certificates.client_context()) as client:
             paid = client.post(server.url + "/secure/pay", json={"amount": 5})

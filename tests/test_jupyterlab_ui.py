@@ -31,10 +31,10 @@ from pathlib import Path
 import pytest
 
 from labserver.clients.chromium import LAUNCH_ARGS, find_browser
-from labserver.teaching.environment import missing_needs
+from labserver.teaching.environment import lessons, missing_needs
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = lessons(ROOT / "notebooks")
 ARTIFACTS = Path(os.environ.get("REDIRECT_LAB_ARTIFACTS", ROOT / "artifacts")) / "jupyterlab"
 RUN_TIMEOUT_SECONDS = 6 * 60
 """A whole lesson, browser lessons included, on a loaded 2-core machine."""

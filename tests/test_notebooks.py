@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from labserver.teaching.environment import lessons
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+LESSONS = lessons(NOTEBOOKS)
 
 
 def _code_cells(path: Path) -> list[dict]:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import labserver
+from labserver.teaching.environment import lessons
 
 PACKAGE = Path(labserver.__file__).parent
-LESSONS = sorted((PACKAGE.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = lessons(PACKAGE.parent / "notebooks")
 
 LAYERS = {"vocabulary": 0, "citations": 0, "server": 1, "clients": 2, "experiments": 3,
           "teaching": 4, "cli": 5, "__main__": 5, "__init__": 5}

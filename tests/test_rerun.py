@@ -6,10 +6,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from labserver.teaching.environment import missing_needs
+from labserver.teaching.environment import lessons, missing_needs
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+LESSONS = lessons(NOTEBOOKS)
 
 
 def _outputs(cell: dict) -> list[dict]:

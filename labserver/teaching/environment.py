@@ -68,6 +68,16 @@ def client_versions(browser: ChromiumClient | MissingBrowser | None = None) -> p
     return pd.Series(rows, name="version").rename_axis("client").to_frame()
 
 
+LESSON_FILES = "[0-9][0-9]_*.ipynb"
+"""How a lesson's file is named: ``NN_short_name.ipynb``."""
+
+
+def lessons(folder: Path) -> list[Path]:
+    """The lessons in ``folder`` (``notebooks/``), in their order: the one list the tests,
+    the notebook hooks and the benchmarks share."""
+    return sorted(folder.glob(LESSON_FILES))
+
+
 def missing_needs(notebook: Path) -> list[str]:
     """What a lesson needs (its metadata ``redirect_lab.needs``) that this machine lacks,
     each as a sentence saying what to install."""
