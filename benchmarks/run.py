@@ -92,14 +92,14 @@ def floor_notebooks(folder: Path, count: int) -> list[str]:
 
 def notebook_figures() -> None:
     serial = ["--nbval", "-n", "0", "-o", "testpaths="]
-    for label, chosen in (("chosen 00-06", PART_1_LESSONS), ("all chosen", LESSONS)):
+    for label, chosen in (("lessons 00-06", PART_1_LESSONS), ("all lessons", LESSONS)):
         with tempfile.TemporaryDirectory() as tmp:
             floor = pytest_seconds([*serial, *floor_notebooks(Path(tmp), len(chosen))])
         seconds = pytest_seconds([*serial, *map(str, chosen)])
         row(f"nbval, {label} ({len(chosen)}), serial", seconds, "s")
         row(f"nbval, {len(chosen)} one-cell import notebooks (floor)", floor, "s")
         row(f"  {label} / floor", seconds / floor, "x",
-            "<= 1.3" if chosen is PART_1_LESSONS else "(browser chosen start Chromium)")
+            "<= 1.3" if chosen is PART_1_LESSONS else "(browser lessons start Chromium)")
     whole_serial = pytest_seconds(["--nbval", "-n", "0"], repeat=1)
     whole_parallel = pytest_seconds(["--nbval"], repeat=1)
     row("whole suite (pytest --nbval), serial", whole_serial, "s")
