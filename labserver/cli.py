@@ -1,16 +1,19 @@
-"""``python -m labserver``: the lab without Jupyter, for curl, a browser or a script."""
+"""``python -m labserver``: the lab without Jupyter, for curl, a browser or a script, and
+the learner's output-free copy of the lessons."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import threading
+from pathlib import Path
 
 import pandas as pd
 
 from .clients import CLIENTS, ClientUnavailable, make_client
 from .experiments.credentials import SCENARIOS, CredentialLab, run_scenario_matrix
 from .server import LabServer
+from .teaching.learner_copy import LEARNER_FOLDER, copy_lessons
 
 MATRIX_COLUMNS = ["client", "scenario", "code", "method", "body_sent", "final_method",
                   "body_arrived", "content_type_arrived", "authorization_arrived", "outcome",
@@ -76,13 +79,32 @@ def build_parser() -> argparse.ArgumentParser:
     matrix.add_argument("--format", choices=("csv", "markdown"), default="csv")
     matrix.add_argument("--scenario", choices=list(SCENARIOS), default="same-origin",
                         help="where each redirect points (default same-origin)")
+    learn = commands.add_parser(
+        "lessons", help="copy the lessons without their outputs, for a learner to work in")
+    learn.add_argument("--into", type=Path, default=LEARNER_FOLDER,
+                       help=f"folder for the copy (default {LEARNER_FOLDER}/)")
     return parser
+
+
+def _copy_lessons(into: Path) -> int:
+    try:
+        report = copy_lessons(into)
+    except (FileNotFoundError, OSError) as problem:
+        print(f"labserver: cannot copy the lessons: {problem}", file=sys.stderr)
+        return 1
+    for each in report:
+        print(f"{each.name}: {each.action}")
+    print(f"\nYour lessons are in {into}/ (outputs removed, so you predict before you see). "
+          f"Open {into / report[0].name} in JupyterLab.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args.port)
+    if args.command == "lessons":
+        return _copy_lessons(args.into)
     try:
         table = matrix_table(args.client, args.scenario)
     except ClientUnavailable as missing:

@@ -2,6 +2,7 @@
 
 import httpx
 import pandas as pd
+import pytest
 
 from labserver import HttpxClient, conformance, hops_frame, matrix, run_matrix, stable_headers
 from labserver.teaching.display import StyledTable
@@ -79,8 +80,8 @@ def test_sequence_diagram_draws_each_hop_and_marks_the_method_change(server):
     assert "C->>S1: POST /redirect/303 (1 byte)" in diagram
     assert "S1-->>C: 303 Location /echo" in diagram
     assert "Note over C,S1: method changed: POST → GET, body dropped" in diagram
-    # on a band of the palette's amber (#fde68a), the colour of "method changed" everywhere
-    assert "    rect rgb(253, 230, 138)\n    C->>S1: GET /echo\n" in diagram
+    # on a band of the palette's amber, the colour of "method changed" everywhere
+    assert "    rect rgba(245, 158, 11, 0.35)\n    C->>S1: GET /echo\n" in diagram
     assert sequence_diagram(hops)._repr_markdown_().startswith("```mermaid\n")
 
 
@@ -143,3 +144,56 @@ def test_a_leaked_credential_is_red_in_the_leak_table_as_everywhere():
     styled = leaks(frame)
     assert styled.table.loc["c"].tolist() == ["kept", "leaked"]
     assert styled.styles.loc["c", "cross-origin"] == PALETTE["credential leaked"]
+
+
+# -- readable in JupyterLab's light and dark themes (WCAG 2.2 AA: 4.5:1 for text) ----
+
+THEMES = {
+    # page background, table text (JupyterLab's --jp-layout-color0 and
+    # --jp-content-font-color1), and Mermaid's text colour in the theme JupyterLab picks
+    "light": {"page": (255, 255, 255), "table text": (33, 33, 33), "diagram text": (51, 51, 51)},
+    "dark": {"page": (17, 17, 17), "table text": (255, 255, 255), "diagram text": (204, 204, 204)},
+}
+
+
+def _luminance(rgb):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+    red, green, blue = map(channel, rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(one, other):
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _tinted(colour, page):
+    from labserver.teaching.display import TINT
+
+    return tuple(TINT * c + (1 - TINT) * p for c, p in zip(colour, page))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("text", ["table text", "diagram text"])
+def test_every_colour_keeps_text_readable_in_both_themes(theme, text):
+    from labserver.teaching.display import COLOURS
+
+    colours = THEMES[theme]
+    for name, colour in COLOURS.items():
+        ratio = _contrast(_tinted(colour, colours["page"]), colours[text])
+        assert ratio >= 4.5, f"{name} under {text} in the {theme} theme: {ratio:.1f}:1"
+
+
+def test_the_contrast_check_fails_a_solid_colour_under_light_text():
+    amber = (245, 158, 11)
+    assert _contrast(amber, THEMES["dark"]["table text"]) < 4.5  # why cells are tints
+
+
+def test_cells_set_only_a_tint_so_the_theme_chooses_the_text_colour():
+    from labserver import PALETTE
+
+    for css in PALETTE.values():
+        assert css.startswith("background-color: rgba(") and "color:" not in css.replace(
+            "background-color:", "")

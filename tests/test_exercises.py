@@ -21,16 +21,42 @@ def observed(server):
 
 
 def test_all_right_is_said_so(observed):
-    verdict = grade_methods({"POST": "POST", "PUT": "put"}, observed, 307)
-    assert repr(verdict) == "307, method by method: 2 of 2 right. Well predicted."
+    verdict = grade_methods({"POST": "POST + body", "PUT": "put+body", "GET": "GET"},
+                            observed, 307)
+    assert repr(verdict) == "307, method by method: 3 of 3 right. Well predicted."
 
 
 def test_a_wrong_prediction_is_named_with_the_journal_evidence(observed):
-    verdict = grade_methods({"POST": "GET", "PUT": "PUT"}, observed, 302)
+    verdict = grade_methods({"POST": "GET, body lost", "PUT": "PUT + body"}, observed, 302)
     assert verdict.right == ["POST"]
-    assert verdict.wrong == ["PUT: you said PUT, the lab saw GET "
+    assert verdict.wrong == ["PUT: you said PUT + body, the lab saw GET, body lost "
                              "(PUT /redirect/302 → 302 | GET /echo → 200)"]
     assert verdict._repr_markdown_().startswith("**302, method by method: 1 of 2 right.**")
+
+
+def test_a_blank_exercise_asks_for_a_prediction_and_reveals_nothing(observed):
+    verdict = grade_methods({"POST": "?", "PUT": "?"}, observed, 302)
+    text = repr(verdict)
+    assert text == ("302, method by method: write your prediction first. Replace each '?' "
+                    "in the cell with what you expect, then run it again.")
+    assert "GET" not in text and "body" not in text
+
+
+def test_blanks_left_among_predictions_are_named_but_not_graded(observed):
+    verdict = grade_methods({"POST": "GET, body lost", "PUT": "?"}, observed, 302)
+    assert verdict.right == ["POST"] and verdict.wrong == []
+    assert repr(verdict).splitlines() == ["302, method by method: 1 of 1 right.",
+                                          "still '?', not graded yet: PUT"]
+
+
+def test_a_method_without_the_body_part_is_asked_for_the_body_not_told_it(observed):
+    verdict = grade_methods({"PUT": "PUT"}, observed, 307)
+    assert verdict.wrong == ["PUT: say what became of the body too, such as 'PUT + body' "
+                             "or 'PUT, body lost'"]
+
+
+def test_a_request_without_a_body_is_graded_on_its_method_alone(observed):
+    assert grade_methods({"HEAD": "HEAD", "GET": "GET"}, observed, 302).right == ["HEAD", "GET"]
 
 
 def test_an_unknown_method_is_pointed_out(observed):
@@ -146,6 +172,13 @@ def test_a_whole_matrix_is_graded_cell_by_cell(observed):
     assert len(verdict.right) == 13
     assert verdict.wrong == ["302 PUT: you said PUT, the lab saw GET "
                              "(PUT /redirect/302 → 302 | GET /echo → 200)"]
+
+
+def test_a_blank_matrix_asks_for_a_prediction(observed):
+    from labserver.teaching.exercises import grade_matrix
+
+    verdict = grade_matrix({302: "?", 307: "?"}, observed)
+    assert "write your prediction first" in repr(verdict) and not verdict.wrong
 
 
 def test_a_matrix_line_with_the_wrong_number_of_methods_is_said_plainly(observed):

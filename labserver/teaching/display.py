@@ -27,14 +27,29 @@ be installed."""
 HOP_COLUMNS = ["hop", "method", "target", "status", "location", "body_length",
                "content_type"]
 
-PALETTE = {
-    "method changed": "background-color: #fde68a",     # amber
-    "body dropped": "background-color: #f9a8d4",       # pink
-    "refused": "background-color: #d1d5db",            # grey
-    "credential leaked": "background-color: #fca5a5",  # red
-    "credential kept": "background-color: #bbf7d0",    # green
+COLOURS: dict[str, tuple[int, int, int]] = {
+    "method changed": (245, 158, 11),    # amber
+    "body dropped": (236, 72, 153),      # pink
+    "refused": (107, 114, 128),          # grey
+    "credential leaked": (239, 68, 68),  # red
+    "credential kept": (34, 197, 94),    # green
 }
 """One colour for each thing a redirect can do to a request, the same in every table."""
+
+TINT = 0.35
+"""How opaque a colour is laid over the page. A tint, not a solid colour, so the theme's
+own text colour stays readable on it in JupyterLab's light *and* dark theme (the contrast
+is checked in the tests against both themes' colours)."""
+
+
+def tint(name: str) -> str:
+    """A :data:`COLOURS` entry as a CSS/Mermaid ``rgba()`` at :data:`TINT`."""
+    red, green, blue = COLOURS[name]
+    return f"rgba({red}, {green}, {blue}, {TINT})"
+
+
+PALETTE = {name: f"background-color: {tint(name)}" for name in COLOURS}
+"""Each colour as the CSS of a table cell: a background only, the text left to the theme."""
 
 
 def stable_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -135,7 +150,7 @@ class StyledTable:
 
     A pandas Styler would show its memory address in a notebook's text output and a
     random id in its HTML; this wrapper gives it an id derived from the content.
-    ``legend`` maps each key's words to its CSS ("" is drawn white).
+    ``legend`` maps each key's words to its CSS ("" is left to the theme).
     """
 
     def __init__(self, table: pd.DataFrame, styles: pd.DataFrame, legend: dict[str, str],
@@ -154,7 +169,7 @@ class StyledTable:
         if self.caption:
             styler = styler.set_caption(self.caption)
         keys = "".join(
-            f'<span style="{css or "background-color: #ffffff"}; padding: 0 0.5em; '
+            f'<span style="{css + "; " if css else ""}padding: 0 0.5em; '
             f'margin-right: 0.5em; border: 1px solid #9ca3af">{label}</span>'
             for label, css in self.legend.items())
         return styler.to_html() + f'<p style="font-size: 0.9em">Key: {keys}</p>'
@@ -248,13 +263,6 @@ def _mermaid_text(text: str) -> str:
     return text.replace("#", "#35;").replace(";", "#59;")
 
 
-def _mermaid_rgb(name: str) -> str:
-    """A :data:`PALETTE` colour as Mermaid's ``rgb(r, g, b)``."""
-    hex_colour = PALETTE[name].rsplit("#", 1)[1]
-    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
-    return f"rgb({red}, {green}, {blue})"
-
-
 def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
                      client: str = "client") -> Diagram:
     """A redirect chain as the journal saw it, drawn as a sequence diagram.
@@ -284,8 +292,7 @@ def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
         if before is not None and before.body_length and not hop.body_length:
             changes.append("body dropped")
         if before is not None and changes:  # on a band of the PALETTE's colour for it
-            colour = _mermaid_rgb("method changed" if hop.method != before.method
-                                  else "body dropped")
+            colour = tint("method changed" if hop.method != before.method else "body dropped")
             arrows += [f"    rect {colour}", arrow,
                        f"    Note over C,{server}: {', '.join(changes)}", "    end"]
         else:

@@ -22,7 +22,7 @@ from ..server.lab import LabServer
 from ..server.responses import json_error
 from ..server.targets import UnsafeTarget, safe_target
 from ..vocabulary import BODY, BODY_METHODS, METHODS
-from .display import cell_label
+from .display import body_label, cell_label
 
 
 @dataclass
@@ -32,13 +32,19 @@ class Verdict:
     title: str
     right: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
+    blank: list[str] = field(default_factory=list)
 
     def _lines(self) -> list[str]:
-        total = len(self.right) + len(self.wrong)
-        head = f"{self.title}: {len(self.right)} of {total} right."
-        if not self.wrong:
+        graded = len(self.right) + len(self.wrong)
+        if not graded:
+            return [f"{self.title}: write your prediction first. Replace each {BLANK!r} in "
+                    "the cell with what you expect, then run it again."]
+        head = f"{self.title}: {len(self.right)} of {graded} right."
+        if not self.wrong and not self.blank:
             return [head + " Well predicted."]
-        return [head, *self.wrong]
+        left = ([f"still {BLANK!r}, not graded yet: {', '.join(self.blank)}"]
+                if self.blank else [])
+        return [head, *self.wrong, *left]
 
     def __repr__(self) -> str:
         return "\n".join(self._lines())
@@ -63,10 +69,22 @@ class PredictionError(ValueError):
         return [f"Cannot grade this: {self}"]
 
 
+BLANK = "?"
+"""What an exercise starts from: the grader asks for a prediction instead of grading it,
+so no stored verdict names an answer the learner has not written."""
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or value is ... or str(value).strip() in ("", BLANK)
+
+
 def _normal(value: object) -> str:
-    """Predictions are compared as words: ``True``, "true" and "yes" are one answer."""
-    text = str(value).strip().lower()
+    """Predictions are compared as words: ``True``, "true" and "yes" are one answer, and
+    "PUT, body lost" is "put body lost"."""
+    text = re.sub(r"\s*\+\s*", " + ", re.sub(r"[\s,]+", " ", str(value))).strip().lower()
     return {"true": "yes", "false": "no"}.get(text, text)
+
+
 
 
 def grade(title: str, predictions: Mapping[Any, object], observed: Mapping[Any, object],
@@ -82,6 +100,9 @@ def grade(title: str, predictions: Mapping[Any, object], observed: Mapping[Any, 
     verdict = Verdict(title)
     keys = {_normal(key): key for key in observed}  # 301 and "301", "GET" and "get" match
     for key, expected in predictions.items():
+        if _is_blank(expected):
+            verdict.blank.append(str(key))
+            continue
         if _normal(key) not in keys:
             verdict.wrong.append(f"{key}: the lab has no result for {key!r} (check the "
                                  f"spelling; it has: {', '.join(map(str, observed))})")
@@ -89,6 +110,10 @@ def grade(title: str, predictions: Mapping[Any, object], observed: Mapping[Any, 
         seen = observed[keys[_normal(key)]]
         if _normal(expected) == _normal(seen):
             verdict.right.append(str(key))
+            continue
+        if "body" not in _normal(expected) and "body" in _normal(seen):
+            verdict.wrong.append(f"{key}: say what became of the body too, such as "
+                                 f"'{expected} + body' or '{expected}, body lost'")
             continue
         quoted = evidence.get(keys[_normal(key)]) if evidence else None
         why = f" ({quoted})" if quoted else ""
@@ -109,15 +134,18 @@ def grade_column(title: str, predictions: Mapping[Any, object], frame: pd.DataFr
     return grade(title, predictions, observed, quoted)
 
 
-def grade_methods(predictions: dict[str, str], observed: pd.DataFrame, code: int) -> Verdict:
-    """Grade predictions of the method that reaches the target after ``code``.
+def grade_methods(predictions: dict[str, str], observed: pd.DataFrame, code: int, *,
+                  body: bool = True) -> Verdict:
+    """Grade predictions of what reaches the target after ``code``, method by method.
 
-    ``predictions`` maps each method sent to the method you expect at ``/echo`` (or
-    "refused"); ``observed`` is a tidy frame from :func:`labserver.run_matrix`.
+    ``predictions`` maps each method sent to what you expect at ``/echo``: the method,
+    and for a request with a body what became of it ("PUT + body", "GET, body lost"),
+    or "refused"; ``observed`` is a tidy frame from :func:`labserver.run_matrix`. With
+    ``body=False`` only the method is graded (a whole matrix, line by line).
     """
     return grade_column(f"{code}, method by method", predictions,
-                        observed[observed["code"] == code], key="method", value=cell_label,
-                        evidence="hops")
+                        observed[observed["code"] == code], key="method",
+                        value=body_label if body else cell_label, evidence="hops")
 
 
 def grade_matrix(predictions: Mapping[int, str], observed: pd.DataFrame) -> Verdict:
@@ -132,13 +160,18 @@ def grade_matrix(predictions: Mapping[int, str], observed: pd.DataFrame) -> Verd
                               '{303: "GET HEAD GET GET GET GET GET"}')
     verdict = Verdict("The whole matrix, cell by cell")
     for code, line in predictions.items():
+        if _is_blank(line):
+            verdict.blank.append(str(code))
+            continue
         words = str(line).split()
         if len(words) != len(METHODS):
             raise PredictionError(f"the line for {code} has {len(words)} words; write one "
                                   f"per method, in this order: {' '.join(METHODS)}")
-        part = grade_methods(dict(zip(METHODS, words, strict=True)), observed, int(code))
+        part = grade_methods(dict(zip(METHODS, words, strict=True)), observed, int(code),
+                             body=False)
         verdict.right += [f"{code} {method}" for method in part.right]
         verdict.wrong += [f"{code} {miss}" for miss in part.wrong]
+        verdict.blank += [f"{code} {method}" for method in part.blank]
     return verdict
 
 
@@ -146,7 +179,7 @@ def grade_matrix(predictions: Mapping[int, str], observed: pd.DataFrame) -> Verd
 
 APP_CLIENTS: tuple[type[Client], ...] = (HttpxClient, RequestsClient)
 """The clients a fixed redirect must keep the method and body for. urllib is left out on
-purpose: it refuses to follow any redirect of a body (lesson 07), so no fix could pass."""
+purpose: it refuses to follow any redirect of a body (lesson 08), so no fix could pass."""
 
 
 def check_redirect_app(blueprint: Blueprint, path: str, target: str = "/echo",
