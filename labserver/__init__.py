@@ -54,6 +54,7 @@ from .experiments.credentials import run_scenario_matrix as run_scenario_matrix
 from .experiments.frameworks import cited_defaults as cited_defaults
 from .experiments.frameworks import observed_defaults as observed_defaults
 from .experiments.matrix import Experiment as Experiment
+from .experiments.matrix import each_method as each_method
 from .experiments.matrix import follows_by_default as follows_by_default
 from .experiments.matrix import observe_experiment as observe_experiment
 from .experiments.matrix import run_clients as run_clients
@@ -103,7 +104,9 @@ from .teaching.claims import claim as claim
 from .teaching.claims import recap as recap
 from .teaching.display import PALETTE as PALETTE
 from .teaching.display import StyledTable as StyledTable
+from .teaching.display import body_label as body_label
 from .teaching.display import conformance as conformance
+from .teaching.display import departures as departures
 from .teaching.display import hops_frame as hops_frame
 from .teaching.display import leak_label as leak_label
 from .teaching.display import leaks as leaks
@@ -117,14 +120,17 @@ from .teaching.environment import client_versions as client_versions
 from .teaching.environment import version_warnings as version_warnings
 from .teaching.exercises import check_redirect_app as check_redirect_app
 from .teaching.exercises import grade as grade
+from .teaching.exercises import grade_arrivals as grade_arrivals
 from .teaching.exercises import grade_column as grade_column
 from .teaching.exercises import grade_matrix as grade_matrix
 from .teaching.exercises import grade_methods as grade_methods
+from .teaching.exercises import grade_situations as grade_situations
 from .teaching.exercises import solution as solution
 from .teaching.reference import check_reference as check_reference
 from .teaching.reference import choose_redirect as choose_redirect
 from .teaching.reference import decision_diagram as decision_diagram
 from .teaching.reference import reference_table as reference_table
+from .teaching.reference import situations_table as situations_table
 from .teaching.versions import PYTHON_DEPENDENT as PYTHON_DEPENDENT
 from .teaching.versions import check_python_dependent as check_python_dependent
 from .teaching.versions import python_rules_table as python_rules_table
@@ -151,18 +157,19 @@ __all__ = [
     # experiments: observe, and what is built on it
     "Observation", "Request", "describe_hops", "observe", "watch_all",
     "Experiment", "follows_by_default", "observe_experiment", "run_clients",
-    "run_experiment", "run_form_posts", "run_matrix", "tidy",
+    "run_experiment", "run_form_posts", "run_matrix", "each_method", "tidy",
     "BODY_HEADERS_SENT", "api_move", "body_headers_after_get", "browser_reading", "follow",
     "judge_targets", "lab_answers", "landings", "redirect_limits", "unreplayable_bodies",
     "CREDENTIALS", "SCENARIOS", "CredentialLab", "run_credentials", "run_scenario_matrix",
     "CACHE_SPECS", "cache_reuse", "cited_defaults", "observed_defaults",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching
-    "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "conformance", "hops_frame",
-    "leak_label", "leaks", "matrix", "outcomes", "per_method", "sequence_diagram",
-    "stable_headers", "check_environment", "client_versions", "version_warnings",
-    "check_redirect_app", "grade", "grade_column", "grade_matrix", "grade_methods",
-    "solution", "check_reference", "choose_redirect", "decision_diagram",
+    "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "body_label", "conformance",
+    "departures", "hops_frame", "leak_label", "leaks", "matrix", "outcomes", "per_method",
+    "sequence_diagram", "stable_headers", "check_environment", "client_versions",
+    "version_warnings", "check_redirect_app", "grade", "grade_arrivals", "grade_column",
+    "grade_matrix", "grade_methods", "grade_situations", "solution", "check_reference",
+    "choose_redirect", "decision_diagram", "situations_table",
     "reference_table", "PYTHON_DEPENDENT", "check_python_dependent", "python_rules_table",
     "split_by_python",
 ]

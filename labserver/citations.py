@@ -143,6 +143,10 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "-L follows redirects; -X sets the method for every hop; --post301/302/303 keep a "
         "POST; -T uploads a file or standard input; --max-redirs limits the chain (50 by "
         "default)", "https://curl.se/docs/manpage.html")),
+    ("curl-proto-redir", Citation(
+        "curl", "manual, --proto-redir", "curl(1)",
+        "limits the schemes curl may follow a redirect to; by default (since 7.65.2) "
+        "http, https, ftp and ftps", "https://curl.se/docs/manpage.html#--proto-redir")),
     ("rfc9110-300", Citation(
         "RFC 9110", "§15.4.1", "300 Multiple Choices",
         "the server offers several representations; a Location names its preferred one",

@@ -30,3 +30,15 @@ def test_several_kernels_each_get_their_own_server_and_journal():
     assert len(ports) == 3
     for n, (_, journal) in enumerate(seen):
         assert journal.strip() == str([f"kernel={n}"])
+
+
+def test_the_environment_check_says_which_lessons_need_a_missing_program(server, monkeypatch):
+    from labserver.clients import CurlClient
+    from labserver.teaching.environment import check_environment
+
+    monkeypatch.setattr(CurlClient, "unavailable_reason",
+                        classmethod(lambda cls: "curl is not installed: apt-get install curl"))
+    row = check_environment(server).loc["curl"]
+    assert not row["ok"] and row["result"] == "missing"
+    assert row["to fix"] == "curl is not installed: apt-get install curl"
+    assert row["needed by"].startswith("lessons ") and "09" in row["needed by"]

@@ -197,3 +197,14 @@ def test_cells_set_only_a_tint_so_the_theme_chooses_the_text_colour():
     for css in PALETTE.values():
         assert css.startswith("background-color: rgba(") and "color:" not in css.replace(
             "background-color:", "")
+
+
+def test_departures_list_only_what_a_browser_would_send_differently(server):
+    from labserver import departures
+
+    with HttpxClient() as client:
+        table = departures(run_matrix(server, client)).table
+    assert list(table.index) == [("httpx", m, "302")
+                                 for m in ("PUT", "PATCH", "DELETE", "OPTIONS")]
+    assert table.loc[("httpx", "PUT", "302")].tolist() == [
+        "GET, body lost", "PUT + body", "RFC 9110 does not allow it"]

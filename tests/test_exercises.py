@@ -197,3 +197,19 @@ def test_a_verdict_in_markdown_shows_targets_as_written_and_links_nothing():
     assert line.startswith("- \\\\\\\\evil.example")  # each backslash escaped, so both show
     assert "http://" not in line and "http\\://other/echo" in line
     assert "→ 302 \\| x" in line
+
+
+def test_a_chain_is_graded_on_what_arrived_method_and_body(server):
+    from labserver import Request, RequestsClient, observe
+    from labserver.teaching.exercises import grade_arrivals
+
+    chain = Request("PUT", "/redirect/301?to=/redirect/307", b'{"n": 1}')
+    with HttpxClient() as httpx_lab, RequestsClient() as requests_lab:
+        seen = {"httpx": observe(httpx_lab, chain, (server,)),
+                "requests": observe(requests_lab, chain, (server,))}
+    verdict = grade_arrivals("PUT through 301 then 307", {"httpx": "PUT + body",
+                                                          "requests": "PUT + body"}, seen)
+    assert verdict.right == ["httpx"]
+    assert verdict.wrong == ["requests: you said PUT + body, the lab saw PUT, body lost "
+                             "(PUT /redirect/301?to=/redirect/307 → 301 | PUT /redirect/307 → 307"
+                             " | PUT /echo → 200)"]

@@ -79,3 +79,14 @@ def test_experiment_to_a_custom_target_goes_through_to(server):
     with HttpxClient() as client:
         row = run_experiment(server, client, Experiment(308, "PUT", target="/echo?v=2"))
     assert row["hops"] == "PUT /redirect/308?to=/echo?v=2 → 308 | PUT /echo?v=2 → 200"
+
+
+def test_each_method_through_a_307_then_a_302_lets_the_last_hop_decide(server):
+    from labserver import HttpxClient, each_method
+
+    with HttpxClient() as client:
+        seen = each_method(server, client, "/redirect/307?to=/redirect/302")
+    assert {m: s.arrived for m, s in seen.items()} == {
+        "GET": "GET", "HEAD": "HEAD", "POST": "GET, body lost", "PUT": "GET, body lost",
+        "PATCH": "GET, body lost", "DELETE": "GET", "OPTIONS": "GET"}
+    assert seen["PUT"].changes() == ["307: PUT → PUT", "302: PUT → GET, body lost"]

@@ -6,8 +6,9 @@ headless Chromium (Debian's ``chromium``, driven by Playwright as in the browser
 ``Run > Run All Cells`` is clicked, and the test asserts what a learner would notice:
 no cell errored, every Mermaid diagram was drawn as SVG, every coloured table is there.
 
-A screenshot of each lesson is saved under ``artifacts/jupyterlab/`` (or the folder in
-``REDIRECT_LAB_ARTIFACTS``), which CI keeps. Lessons run on a copy of ``notebooks/`` with
+Each lesson is shown in JupyterLab's light and dark themes: in each, every coloured cell's
+text must meet WCAG AA contrast (4.5:1), and a screenshot is saved under
+``artifacts/jupyterlab/`` (or the folder in ``REDIRECT_LAB_ARTIFACTS``), which CI keeps. Lessons run on a copy of ``notebooks/`` with
 the outputs cleared, so what is checked came from this run, and the stored outputs nbval
 checks are never touched.
 """
@@ -119,7 +120,8 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]
                  "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
                  "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
                  f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
-                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                 "--LabApp.expose_app_in_browser=True"],
                 env=env, stdout=subprocess.DEVNULL, stderr=log)
             try:
                 _wait_until_up(lab, process)
@@ -240,18 +242,60 @@ def _shut_down_kernels(lab: JupyterLab) -> None:
             timeout=30).close()
 
 
-def _screenshot(page, lesson: Path) -> Path:
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+CONTRAST = """() => {
+  // WCAG 2.2 contrast of each coloured cell's text on its tint laid over the page.
+  const rgba = (css) => (css.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => {
+      v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const under = (element) => {
+    for (let e = element.parentElement; e; e = e.parentElement) {
+      const [r, g, b, a = 1] = rgba(getComputedStyle(e).backgroundColor);
+      if (a === 1) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
+  const worst = [];
+  for (const cell of document.querySelectorAll("table[id^='T_lab_'] td, .jp-RenderedHTML p span")) {
+    const style = getComputedStyle(cell);
+    const [r, g, b, a = 1] = rgba(style.backgroundColor);
+    if (a === 0) continue;
+    const page = under(cell);
+    const bg = [r, g, b].map((c, i) => a * c + (1 - a) * page[i]);
+    const [tr, tg, tb, ta = 1] = rgba(style.color);
+    const fg = [tr, tg, tb].map((c, i) => ta * c + (1 - ta) * bg[i]);
+    const [hi, lo] = [lum(bg), lum(fg)].sort((x, y) => y - x);
+    worst.push([(hi + 0.05) / (lo + 0.05), cell.textContent.trim()]);
+  }
+  worst.sort((x, y) => x[0] - y[0]);
+  return worst.slice(0, 3);
+}"""
+"""The three least readable coloured cells (table cells and key swatches) on the page."""
+
+
+def _use_theme(page, theme: str) -> None:
+    page.evaluate(f"() => window.jupyterapp.commands.execute('apputils:change-theme', "
+                  f"{{theme: '{THEMES[theme]}'}})")
+    light = "true" if theme == "light" else "false"
+    page.wait_for_selector(f"body[data-jp-theme-light='{light}']", state="attached")
+    page.wait_for_timeout(300)  # the theme's stylesheet applies after the attribute
+
+
+def _screenshot(page, lesson: Path, theme: str = "light") -> Path:
     """The whole lesson in one picture: sidebar closed, the page as tall as the notebook."""
     page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Escape")
-    page.keyboard.press("Control+b")  # the file browser takes a quarter of the width
+    if page.locator(".jp-SideBar.jp-mod-left .lm-mod-current").count():
+        page.keyboard.press("Control+b")  # the file browser takes a quarter of the width
     scroller = ".jp-NotebookPanel .jp-WindowedPanel-outer"
     height = page.evaluate(f"() => document.querySelector('{scroller}').scrollHeight")
     page.set_viewport_size({"width": 1280, "height": min(height + 200, 30_000)})
     page.evaluate(f"() => document.querySelector('{scroller}').scrollTo(0, 0)")
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{lesson.stem}.png"
+    path = ARTIFACTS / f"{lesson.stem}-{theme}.png"
     page.screenshot(path=str(path))
     return path
 
@@ -284,7 +328,13 @@ def test_lesson_runs_cleanly_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,
             f"{lesson.name}: {drawn} of {diagrams} Mermaid diagrams drawn, {warnings} failed"
         shown = page.locator("table[id^='T_lab_']").count()
         assert shown == tables, f"{lesson.name}: {shown} of {tables} coloured tables shown"
-        _screenshot(page, lesson)
+        for theme in THEMES:  # a learner may read in either; both must be legible
+            _use_theme(page, theme)
+            lowest = page.evaluate(CONTRAST)
+            assert all(ratio >= 4.5 for ratio, _ in lowest), \
+                f"{lesson.name}, {theme} theme: text below WCAG AA contrast: {lowest}"
+            _screenshot(page, lesson, theme)
+        _use_theme(page, "light")
     finally:
         context.close()
         _shut_down_kernels(jupyterlab)

@@ -14,7 +14,8 @@ def _lesson(path):
 def test_the_copy_has_every_lesson_with_its_cells_and_no_outputs(tmp_path):
     report = copy_lessons(tmp_path)
     assert [r.action for r in report] == ["written"] * len(report)
-    assert [r.name for r in report] == sorted(p.name for p in REPOSITORY_LESSONS.glob("[0-9]*.ipynb"))
+    lessons = sorted(p.name for p in REPOSITORY_LESSONS.glob("[0-9]*.ipynb"))
+    assert [r.name for r in report] == lessons
     for each in report:
         copy, stored = _lesson(tmp_path / each.name), _lesson(REPOSITORY_LESSONS / each.name)
         assert [c["source"] for c in copy["cells"]] == [c["source"] for c in stored["cells"]]

@@ -47,15 +47,33 @@ def test_readme_lists_every_lesson():
         assert f"notebooks/{lesson.name}" in readme
 
 
-GRADED = r"\*\*.+: \d+ of \d+ right\."
+GRADED = r"\*\*.+: (\d+ of \d+ right\.|write your prediction first\.)"
 """How a verdict of :mod:`labserver.exercises` starts when rendered as Markdown."""
+
+BLANK_VERDICT = "write your prediction first."
+FIX_IT = {"17_what_frameworks_send.ipynb"}
+"""Lessons whose exercise is code to fix: the stored verdict grades the broken code, which
+is the problem statement, not an answer."""
+
+
+def _verdicts(lesson: Path) -> list[str]:
+    texts = ["".join(output.get("data", {}).get("text/markdown", ""))
+             for cell in _code_cells(lesson) for output in cell["outputs"]]
+    return [text for text in texts if re.match(GRADED, text)]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
 def test_every_lesson_has_a_graded_exercise_with_its_verdict_stored(lesson):
-    verdicts = [output for cell in _code_cells(lesson) for output in cell["outputs"]
-                if re.match(GRADED, "".join(output.get("data", {}).get("text/markdown", "")))]
-    assert verdicts, f"{lesson.name} has no graded exercise with a stored verdict"
+    assert _verdicts(lesson), f"{lesson.name} has no graded exercise with a stored verdict"
+
+
+@pytest.mark.parametrize("lesson", [p for p in LESSONS if p.name not in FIX_IT],
+                         ids=lambda p: p.stem)
+def test_no_stored_verdict_names_an_answer_the_learner_has_not_written(lesson):
+    """Exercises start from "?", so the stored verdict asks for a prediction; one that
+    graded a pre-filled guess would print the lab's answer above the learner's own."""
+    for verdict in _verdicts(lesson):
+        assert BLANK_VERDICT in verdict.splitlines()[0], f"{lesson.name}: {verdict[:120]}"
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
@@ -66,9 +84,10 @@ def test_solutions_stay_folded_until_opened(lesson):
             assert html.startswith("<details><summary>Solution")
 
 
-OBSERVING_LESSONS = [lesson for lesson in LESSONS if "01" <= lesson.name[:2] <= "17"]
-"""Lessons whose prose states what the lab observed (18 checks a cited table cell by
-cell, 19 grades a function; 00 observes nothing)."""
+NOT_OBSERVING = {"00_start_here.ipynb", "07_the_3xx_reference.ipynb", "20_which_redirect.ipynb"}
+OBSERVING_LESSONS = [lesson for lesson in LESSONS if lesson.name not in NOT_OBSERVING]
+"""Lessons whose prose states what the lab observed (07 checks a cited table cell by
+cell, 20 grades a function; 00 observes nothing)."""
 
 
 @pytest.mark.parametrize("lesson", OBSERVING_LESSONS, ids=lambda p: p.stem)
@@ -117,3 +136,38 @@ def test_every_rfc_section_a_lesson_types_is_in_the_citation_table(lesson):
             section = section.rstrip(".")
             assert (current, section) in known, (
                 f"{lesson.name} types {current} {section}, which labserver.citations does not hold")
+
+
+_LINK = re.compile(r"\]\(((?:notebooks/)?[^)\s]+\.ipynb)\)")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_link_to_a_lesson_leads_to_one(lesson):
+    names = {p.name for p in LESSONS}
+    for cell in json.loads(lesson.read_text(encoding="utf-8"))["cells"]:
+        for target in _LINK.findall("".join(cell["source"])):
+            assert target in names, f"{lesson.name} links {target}, which is not a lesson"
+
+
+def test_every_link_in_the_readme_leads_to_a_lesson():
+    readme = (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
+    for target in _LINK.findall(readme):
+        assert (NOTEBOOKS.parent / target).exists(), f"README links {target}, which is missing"
+
+
+@pytest.mark.parametrize("position", range(len(LESSONS)), ids=lambda i: LESSONS[i].stem)
+def test_each_lesson_ends_linking_the_previous_and_next_in_the_path(position):
+    """The path is the files' order; each footer follows it, so renumbering cannot leave a
+    lesson pointing back to where it used to be."""
+    cells = json.loads(LESSONS[position].read_text(encoding="utf-8"))["cells"]
+    footer = "".join(cells[-1]["source"])
+    links = _LINK.findall(footer)
+    expected = ([LESSONS[position - 1].name] if position else []) + ["00_start_here.ipynb"]
+    expected += [LESSONS[position + 1].name] if position + 1 < len(LESSONS) else []
+    assert links == expected, f"{LESSONS[position].name}'s footer links {links}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS[1:], ids=lambda p: p.stem)
+def test_a_lessons_heading_carries_its_number(lesson):
+    heading = "".join(json.loads(lesson.read_text(encoding="utf-8"))["cells"][0]["source"])
+    assert heading.startswith(f"# {lesson.name[:2]} · ")

@@ -24,11 +24,12 @@ CURL_VARIANTS: dict[str, str] = {
 
 def curl_command(variant: str, method: str, url: str, body: bytes | None,
                  headers: dict[str, str] | None, upload: str = "body.json",
-                 ca_file: str | None = None) -> list[str]:
+                 ca_file: str | None = None, options: tuple[str, ...] = ()) -> list[str]:
     """The curl command line a person would type for one request (no shell involved).
 
     ``upload`` is the file that holds the body for the ``curl -T`` variant; ``ca_file``
-    the certificate authority to trust for https.
+    the certificate authority to trust for https; ``options`` more flags (say
+    ``--max-redirs 1``), placed before the URL.
     """
     # -q (first, or curl ignores it): never read the user's ~/.curlrc, whose settings
     # (max-redirs = 0, say) would silently change every experiment.
@@ -55,7 +56,7 @@ def curl_command(variant: str, method: str, url: str, body: bytes | None,
             args += ["--request", method]
     elif method != "GET":
         args += ["--request", method]
-    return [*args, url]
+    return [*args, *options, url]
 
 
 class CurlClient(Client):
@@ -75,7 +76,8 @@ class CurlClient(Client):
         "(--location-trusted sends them everywhere)."
     )
 
-    def __init__(self, variant: str = "curl", *, tls: LabCertificates | None = None) -> None:
+    def __init__(self, variant: str = "curl", *, tls: LabCertificates | None = None,
+                 options: tuple[str, ...] = ()) -> None:
         if variant not in CURL_VARIANTS:
             raise ValueError(f"unknown curl variant {variant!r}; choose one of: "
                              f"{', '.join(CURL_VARIANTS)}")
@@ -85,6 +87,7 @@ class CurlClient(Client):
         self.name = variant
         self.variant = variant
         self._ca_file = tls.ca_file if tls else None
+        self.options = tuple(options)
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
@@ -102,7 +105,8 @@ class CurlClient(Client):
             upload = Path(folder, "body.json")
             upload.write_bytes(body or b"")
             command = curl_command(self.variant, method, url, body, headers,
-                                   "-" if upload_from_stdin else str(upload), self._ca_file)
+                                   "-" if upload_from_stdin else str(upload), self._ca_file,
+                                   self.options)
             done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS * 2,
                                   input=body if upload_from_stdin else None)
         if done.returncode != 0:

@@ -94,6 +94,16 @@ def run_matrix(server: LabServer, client: Client, *, codes: tuple[int, ...] = CO
                  for code in codes for method in methods])
 
 
+def each_method(server: LabServer, client: Client, path: str,
+                methods: tuple[str, ...] = METHODS) -> dict[str, Observation]:
+    """Send every method to ``path`` on ``server`` (the lessons' JSON body with each
+    method that carries one) and observe each: a chain's exercise, method by method."""
+    return {method: observe(client, Request(method, path,
+                                            BODY if method in BODY_METHODS else None),
+                            (server,))
+            for method in methods}
+
+
 Runner = Callable[[Any, Client], pd.DataFrame]
 """What :func:`run_clients` runs for each client: ``runner(target, client)`` → rows."""
 

@@ -73,6 +73,16 @@ def describe_hops(hops: list[Entry] | tuple[Entry, ...],
     return " | ".join(show(h) for h in hops)
 
 
+def arrival(final_method: str, body_sent: bool, body_arrived: bool, otherwise: str) -> str:
+    """What arrived at the target in the lessons' words: ``GET``, ``PUT + body``,
+    ``GET, body lost``, or ``otherwise`` (why nothing arrived) when nothing did."""
+    if not final_method:
+        return otherwise
+    if not body_sent:
+        return final_method
+    return f"{final_method} + body" if body_arrived else f"{final_method}, body lost"
+
+
 @dataclass(frozen=True)
 class Observation:
     """What the servers' journals saw while one client sent one request."""
@@ -129,6 +139,12 @@ class Observation:
         if self.result.error is not None:
             return "error"
         return "followed" if self.reached is not None else "refused"
+
+    @property
+    def arrived(self) -> str:
+        """:func:`arrival` for this request: what the exercises ask the learner to predict."""
+        return arrival(self.final_method, self.request.body is not None, self.body_arrived,
+                       self.result.error or self.verdict)
 
     def changes(self) -> list[str]:
         """What changed at each 3xx: ``"307: POST → POST"`` or ``"302: PUT → GET, body

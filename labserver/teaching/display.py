@@ -13,8 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 
-from ..experiments.observe import aliased
-from ..experiments.spec import BODY_DROPPED, NOT_ALLOWED, compare
+from ..experiments.observe import aliased, arrival
+from ..experiments.spec import BODY_DROPPED, NOT_ALLOWED, NOT_FOLLOWED, compare
 from ..server.journal import Entry
 from ..server.lab import LabServer
 from ..vocabulary import CODES, METHODS
@@ -86,17 +86,13 @@ def per_method(frame: pd.DataFrame) -> pd.DataFrame:
 
 def cell_label(row: pd.Series) -> str:
     """What a matrix cell shows: the method that arrived, else why nothing did."""
-    if row["final_method"]:
-        return str(row["final_method"])
-    return str(row["error"] or row["outcome"])
+    return arrival(str(row["final_method"]), False, False, str(row["error"] or row["outcome"]))
 
 
 def body_label(row: pd.Series) -> str:
     """:func:`cell_label`, plus what became of the body for requests that carried one."""
-    label = cell_label(row)
-    if not (row["final_method"] and row["body_sent"]):
-        return label
-    return f"{label} + body" if row["body_arrived"] else f"{label}, body lost"
+    return arrival(str(row["final_method"]), bool(row["body_sent"]), bool(row["body_arrived"]),
+                   str(row["error"] or row["outcome"]))
 
 
 def what_happened(row: pd.Series) -> str:
@@ -218,6 +214,40 @@ def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
               "✗RFC: RFC 9110 does not allow this method change": "",
               "≠Fetch: a browser would differ": ""}
     return StyledTable(_grid(data, "cell"), _grid(data, "css"), legend, caption)
+
+
+RFC_SAYS = {BODY_DROPPED: "body not sent again: neither standard does that",
+            NOT_FOLLOWED: "not followed: allowed"}
+"""How :func:`departures` words the RFC 9110 verdicts that are not about the method."""
+
+
+def departures(frame: pd.DataFrame, caption: str = "") -> StyledTable:
+    """Only the cells where a client sends something other than a browser would.
+
+    One row per client and method, the codes where it departs from Fetch joined, beside
+    what a browser sends and RFC 9110's verdict, so the eye has a short list to read
+    instead of a matrix to scan for differences.
+    """
+    verdicts = compare(frame)
+    fetch = [arrival(expects, sent, expects == method, "")
+             for expects, sent, method in zip(verdicts["fetch_expects"], frame["body_sent"],
+                                              frame["method"], strict=True)]
+    rfc = [verdict if verdict == NOT_ALLOWED else RFC_SAYS.get(body or verdict, verdict)
+           for body, verdict in zip(verdicts["body_verdict"], verdicts["rfc_verdict"],
+                                    strict=True)]
+    data = frame.assign(arrived=frame.apply(body_label, axis=1), css=_palette_css(frame),
+                        fetch=fetch, rfc=rfc)
+    data = data[~verdicts["matches_fetch"].to_numpy()]
+    columns = ["client", "method", "arrived", "fetch", "rfc", "css"]
+    rows = (data.groupby(columns, sort=False)["code"]
+            .agg(lambda codes: ", ".join(map(str, codes))).reset_index())
+    table = (rows.rename(columns={"method": "method sent", "code": "after",
+                                  "fetch": "a browser sends", "rfc": "RFC 9110"})
+             .set_index(["client", "method sent", "after"])
+             [["arrived", "a browser sends", "RFC 9110"]])
+    styles = pd.DataFrame("", index=table.index, columns=table.columns)
+    styles["arrived"] = rows["css"].to_numpy()
+    return StyledTable(table, styles, MATRIX_LEGEND, caption)
 
 
 LEAK_LABELS = {"leaked": "credential leaked", "kept": "credential kept", "stripped": ""}

@@ -4,42 +4,100 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import httpx
 import pandas as pd
 
-from ..clients import ChromiumClient, CurlClient, MissingBrowser
+from ..clients import ChromiumClient, CurlClient, MissingBrowser, find_browser
 from ..experiments.credentials import default_ports_unavailable
 from ..server.lab import LabServer
 
-LESSON_PACKAGES = ("jupyterlab", "httpx", "flask", "werkzeug", "pandas", "nbval")
+PACKAGES = {
+    "jupyterlab": "to open the lessons",
+    "httpx": "every lesson", "flask": "every lesson", "werkzeug": "every lesson",
+    "pandas": "every lesson", "requests": "every lesson (labserver imports it)",
+    "hishel": "every lesson (labserver imports it)",
+    "trustme": "every lesson (labserver imports it)",
+    "ada-url": "every lesson (labserver imports it)",
+    "nbval": "the tests (pytest --nbval)",
+}
+"""The Python packages the lessons use, and who needs each; requirements.txt installs
+them all. Playwright is checked with the browser it drives."""
+
+REPOSITORY_LESSONS = Path(__file__).resolve().parents[2] / "notebooks"
+"""Where the executed lessons live in a clone (``labserver`` is installed editable)."""
+
+NEED_CHECKS: dict[str, tuple[str, Callable[[], str | None]]] = {
+    "curl": ("curl", lambda: CurlClient.unavailable_reason()),
+    "chromium": ("Playwright and a Chromium-family browser",
+                 lambda: ChromiumClient.unavailable_reason()),
+    "ports-80-443": ("ports 80 and 443 on loopback", lambda: default_ports_unavailable()),
+}
+"""Each need a lesson can declare (its metadata ``redirect_lab.needs``): what it is called
+in the check, and the sentence saying what to do when this machine lacks it."""
+
+
+def _lesson_numbers(need: str, folder: Path) -> str:
+    numbers = [lesson.name[:2] for lesson in lessons(folder)
+               if need in _needs(lesson)]
+    return "lessons " + ", ".join(numbers) if numbers else "no lesson"
+
+
+def _browser_version() -> str:
+    path = find_browser()
+    if path is None:
+        return "not found"
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as problem:
+        return f"found, but --version failed: {problem}"
+    first = re.match(r"\D*\d+(?:\.\d+)+", done.stdout.strip())  # "Chromium 156.0.8078.114"
+    return first.group() if first else "found"
+
+
+def _need_result(need: str) -> str:
+    if need == "curl":
+        return _curl_version()
+    if need == "chromium":
+        return _browser_version()
+    return "can be bound"
+
+
+def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> pd.DataFrame:
+    """Everything the lessons use, whether this machine has it, which lessons need it, and
+    how to install what is missing: so a workshop finds out here, not at lesson 08."""
+    rows = []
+    for name, needed_by in PACKAGES.items():
+        try:
+            rows.append({"check": name, "result": version(name), "ok": True,
+                         "needed by": needed_by, "to fix": ""})
+        except PackageNotFoundError:
+            rows.append({"check": name, "result": "missing", "ok": False,
+                         "needed by": needed_by, "to fix": "pip install -r requirements.txt"})
+    for need, (label, missing) in NEED_CHECKS.items():
+        reason = missing()
+        rows.append({"check": label, "result": "missing" if reason else _need_result(need),
+                     "ok": reason is None, "needed by": _lesson_numbers(need, folder),
+                     "to fix": reason or ""})
+    try:
+        status = httpx.get(server.url + "/echo", timeout=5).status_code
+        answer, ok = f"answers {status}", status == 200
+    except httpx.HTTPError as exc:
+        answer, ok = type(exc).__name__, False
+    rows.append({"check": "lab server on loopback", "result": answer, "ok": ok,
+                 "needed by": "every lesson", "to fix": "" if ok else "see the README"})
+    return pd.DataFrame(rows).set_index("check")
+
 
 CURL_FOLLOW_SINCE = (8, 16)
 """curl 8.16 added ``--follow``, which keeps a method set with ``-X`` only after 307 and
 308; the lessons' curl rows (``-L``, as most people still type it) come from an older curl."""
-
-
-def check_environment(server: LabServer) -> pd.DataFrame:
-    """Each package the lessons use with its installed version, and whether the lab answers."""
-    rows = []
-    for name in LESSON_PACKAGES:
-        try:
-            rows.append({"check": name, "result": version(name), "ok": True})
-        except PackageNotFoundError:
-            rows.append({"check": name, "result": "missing: pip install -r requirements.txt",
-                         "ok": False})
-    try:
-        status = httpx.get(server.url + "/echo", timeout=5).status_code
-        rows.append({"check": "lab server on loopback", "result": f"answers {status}",
-                     "ok": status == 200})
-    except httpx.HTTPError as exc:
-        rows.append({"check": "lab server on loopback", "result": type(exc).__name__,
-                     "ok": False})
-    return pd.DataFrame(rows).set_index("check")
 
 
 def _curl_version() -> str:
@@ -82,12 +140,13 @@ def missing_needs(notebook: Path) -> list[str]:
     """What a lesson needs (its metadata ``redirect_lab.needs``) that this machine lacks,
     each as a sentence saying what to install."""
 
-    reasons = {"curl": CurlClient.unavailable_reason,
-               "chromium": ChromiumClient.unavailable_reason,
-               "ports-80-443": default_ports_unavailable}
-    needs = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get(
+    return [reason for need in _needs(notebook) if (reason := NEED_CHECKS[need][1]())]
+
+
+def _needs(notebook: Path) -> list[str]:
+    needs: list[str] = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get(
         "redirect_lab", {}).get("needs", [])
-    return [reason for need in needs if (reason := reasons[need]())]
+    return needs
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:

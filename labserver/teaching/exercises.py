@@ -23,6 +23,7 @@ from ..server.responses import json_error
 from ..server.targets import UnsafeTarget, safe_target
 from ..vocabulary import BODY, BODY_METHODS, METHODS
 from .display import body_label, cell_label
+from .reference import SITUATIONS, situations_table
 
 
 @dataclass
@@ -146,6 +147,21 @@ def grade_methods(predictions: dict[str, str], observed: pd.DataFrame, code: int
     return grade_column(f"{code}, method by method", predictions,
                         observed[observed["code"] == code], key="method",
                         value=body_label if body else cell_label, evidence="hops")
+
+
+def grade_arrivals(title: str, predictions: Mapping[Any, object],
+                   observations: Mapping[Any, Observation]) -> Verdict:
+    """Grade what arrived at the target (:attr:`Observation.arrived`: method and body)
+    for each observation, quoting its hops after every miss."""
+    return grade(title, predictions, {key: seen.arrived for key, seen in observations.items()},
+                 {key: seen.describe() for key, seen in observations.items()})
+
+
+def grade_situations(predictions: Mapping[str, object]) -> Verdict:
+    """Grade the code chosen for each of :data:`SITUATIONS` against :func:`choose_redirect`,
+    quoting its reason after a miss."""
+    table = situations_table(SITUATIONS)
+    return grade("Which redirect?", predictions, dict(table["code"]), dict(table["why"]))
 
 
 def grade_matrix(predictions: Mapping[int, str], observed: pd.DataFrame) -> Verdict:

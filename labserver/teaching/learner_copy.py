@@ -14,10 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .environment import lessons
-
-REPOSITORY_LESSONS = Path(__file__).resolve().parents[2] / "notebooks"
-"""Where the executed lessons live in a clone (``labserver`` is installed editable)."""
+from .environment import REPOSITORY_LESSONS, lessons
 
 LEARNER_FOLDER = Path("learn")
 """The default folder for the learner's copy; git ignores it."""

@@ -97,6 +97,29 @@ def choose_redirect(*, permanent: bool, keep_method_and_body: bool,
     return 302, "302 Found: for GET and HEAD (307 works as well)"
 
 
+SITUATIONS: dict[str, dict[str, bool]] = {
+    "A password-reset form was submitted; the user should see a 'check your mail' page":
+        {"permanent": False, "keep_method_and_body": False, "answers_a_form_post": True},
+    "A webhook receiver, which other servers POST JSON to, moved to a new path for good":
+        {"permanent": True, "keep_method_and_body": True},
+    "The shop is closed today; people browsing its pages go to a notice page instead":
+        {"permanent": False, "keep_method_and_body": False},
+}
+"""Lesson 20's exercise, in prose: the facts :func:`choose_redirect` needs stay here, so
+working them out from the sentence is the learner's part."""
+
+
+def situations_table(situations: dict[str, dict[str, bool]] = SITUATIONS) -> pd.DataFrame:
+    """Each situation's facts, the code :func:`choose_redirect` returns, and why."""
+    rows = []
+    for situation, facts in situations.items():
+        code, why = choose_redirect(**facts)
+        rows.append({"situation": situation, **{k: facts.get(k, False) for k in (
+            "answers_a_form_post", "keep_method_and_body", "permanent")}, "code": code,
+            "why": why})
+    return pd.DataFrame(rows).set_index("situation")
+
+
 DECISION_MERMAID = """flowchart TD
     A[A request must go to another URL] --> B{Is it the answer to a form POST?}
     B -- yes --> S303[303 See Other]
