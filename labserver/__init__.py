@@ -99,6 +99,8 @@ from .server import stop as stop
 from .server.patterns import SERVICE_MODES as SERVICE_MODES
 
 # -- teaching --------------------------------------------------------------------------
+from .teaching.cheatsheet import CheatSheet as CheatSheet
+from .teaching.cheatsheet import cheat_sheet as cheat_sheet
 from .teaching.claims import ClaimFailed as ClaimFailed
 from .teaching.claims import claim as claim
 from .teaching.claims import recap as recap
@@ -169,7 +171,7 @@ __all__ = [
     "sequence_diagram", "stable_headers", "check_environment", "client_versions",
     "version_warnings", "check_redirect_app", "grade", "grade_arrivals", "grade_column",
     "grade_matrix", "grade_methods", "grade_situations", "solution", "check_reference",
-    "choose_redirect", "decision_diagram", "situations_table",
+    "choose_redirect", "decision_diagram", "situations_table", "CheatSheet", "cheat_sheet",
     "reference_table", "PYTHON_DEPENDENT", "check_python_dependent", "python_rules_table",
     "split_by_python",
 ]

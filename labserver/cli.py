@@ -11,8 +11,16 @@ from pathlib import Path
 import pandas as pd
 
 from .clients import CLIENTS, ClientUnavailable, make_client
-from .experiments.credentials import SCENARIOS, CredentialLab, run_scenario_matrix
+from .experiments.credentials import (
+    SCENARIOS,
+    CredentialLab,
+    run_credentials,
+    run_scenario_matrix,
+)
+from .experiments.matrix import follows_by_default, run_clients
+from .experiments.probes import redirect_limits
 from .server import LabServer
+from .teaching.cheatsheet import CheatSheet, cheat_sheet
 from .teaching.learner_copy import LEARNER_FOLDER, copy_lessons
 
 MATRIX_COLUMNS = ["client", "scenario", "code", "method", "body_sent", "final_method",
@@ -43,6 +51,16 @@ def matrix_table(client_name: str, scenario: str = "same-origin") -> pd.DataFram
     for column in _YES_NO_COLUMNS:
         frame[column] = frame[column].map({True: "yes", False: "no"})
     return frame
+
+
+def build_cheat_sheet() -> CheatSheet:
+    """Lesson 21's sheet on fresh servers: every client whose program is here."""
+    names = ("httpx", "requests", "urllib", "curl", "chromium")
+    with LabServer() as server, CredentialLab() as lab:
+        matrix, _ = run_clients(server, names)
+        credentials, _ = run_clients(lab, names, runner=run_credentials, tls=lab.certificates)
+        limits, _ = run_clients(server, names, runner=redirect_limits)
+        return cheat_sheet(matrix, follows_by_default(server), credentials, limits)
 
 
 def _serve(port: int) -> int:
@@ -79,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     matrix.add_argument("--format", choices=("csv", "markdown"), default="csv")
     matrix.add_argument("--scenario", choices=list(SCENARIOS), default="same-origin",
                         help="where each redirect points (default same-origin)")
+    commands.add_parser(
+        "cheatsheet", help="run the lessons' experiments and print the cheat sheet as a "
+                           "printable HTML page (redirect it to a file)")
     learn = commands.add_parser(
         "lessons", help="copy the lessons without their outputs, for a learner to work in")
     learn.add_argument("--into", type=Path, default=LEARNER_FOLDER,
@@ -105,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args.port)
     if args.command == "lessons":
         return _copy_lessons(args.into)
+    if args.command == "cheatsheet":
+        sys.stdout.write(build_cheat_sheet().to_html_page())
+        return 0
     try:
         table = matrix_table(args.client, args.scenario)
     except ClientUnavailable as missing:

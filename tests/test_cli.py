@@ -64,3 +64,39 @@ def test_matrix_httpx_strips_authorization_on_a_downgrade(capsys):
     assert main(["matrix", "--scenario", "https-downgrade"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["authorization_arrived"] for r in rows if r["outcome"] == "followed"} == {"no"}
+
+
+def test_the_cheat_sheet_is_computed_from_the_runs_with_its_evidence(server):
+    from labserver import (
+        CredentialLab,
+        cheat_sheet,
+        follows_by_default,
+        redirect_limits,
+        run_clients,
+        run_credentials,
+    )
+
+    names = ("httpx", "requests")
+    matrix, _ = run_clients(server, names)
+    with CredentialLab() as lab:
+        credentials, _ = run_clients(lab, names, runner=run_credentials, tls=lab.certificates)
+    limits, _ = run_clients(server, names, runner=redirect_limits)
+    sheet = cheat_sheet(matrix, follows_by_default(server), credentials, limits)
+    assert sheet.table.loc["follows by default"].tolist() == ["no", "yes"]
+    assert sheet.table.loc["PUT through a 301"].tolist() == ["PUT + body", "PUT, body lost"]
+    assert sheet.table.loc["Authorization after a cross-origin 302"].tolist() == [
+        "dropped", "dropped"]
+    assert sheet.evidence.loc["PUT through a 301", "requests"] == (
+        "PUT /redirect/301 → 301 | PUT /echo → 200")
+    page = sheet.to_html_page()
+    assert page.startswith("<!doctype html>") and "size: A4 landscape" in page
+
+
+def test_a_client_missing_from_a_run_is_not_guessed(server):
+    from labserver import cheat_sheet, follows_by_default, run_clients
+
+    matrix, _ = run_clients(server, ("httpx",))
+    empty = matrix.iloc[0:0]
+    sheet = cheat_sheet(matrix, follows_by_default(server), empty.assign(scenario=[]),
+                        empty.assign(redirects=[]))
+    assert sheet.table.loc["Authorization after a cross-origin 302", "httpx"] == "not run"

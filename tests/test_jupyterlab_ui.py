@@ -8,9 +8,9 @@ no cell errored, every Mermaid diagram was drawn as SVG, every coloured table is
 
 Each lesson is shown in JupyterLab's light and dark themes: in each, every coloured cell's
 text must meet WCAG AA contrast (4.5:1), and a screenshot is saved under
-``artifacts/jupyterlab/`` (or the folder in ``REDIRECT_LAB_ARTIFACTS``), which CI keeps. Lessons run on a copy of ``notebooks/`` with
-the outputs cleared, so what is checked came from this run, and the stored outputs nbval
-checks are never touched.
+``artifacts/jupyterlab/`` (or the folder in ``REDIRECT_LAB_ARTIFACTS``), which CI keeps.
+Lessons run on a copy of ``notebooks/`` with the outputs cleared, so what is checked came
+from this run, and the stored outputs nbval checks are never touched.
 """
 
 from __future__ import annotations
