@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -33,20 +34,25 @@ them all. Playwright is checked with the browser it drives."""
 REPOSITORY_LESSONS = Path(__file__).resolve().parents[2] / "notebooks"
 """Where the executed lessons live in a clone (``labserver`` is installed editable)."""
 
-NEED_CHECKS: dict[str, tuple[str, Callable[[], str | None]]] = {
-    "curl": ("curl", lambda: CurlClient.unavailable_reason()),
-    "chromium": ("Playwright and a Chromium-family browser",
-                 lambda: ChromiumClient.unavailable_reason()),
-    "ports-80-443": ("ports 80 and 443 on loopback", lambda: default_ports_unavailable()),
+@dataclass(frozen=True)
+class Need:
+    """Something a lesson can declare it needs (its metadata ``redirect_lab.needs``)."""
+
+    label: str
+    """What the environment check calls it."""
+    missing: Callable[[], str | None]
+    """The sentence saying what to do when this machine lacks it, or None."""
+    found: Callable[[], str]
+    """What the check shows when it is there (a version, say)."""
+
+
+NEED_CHECKS: dict[str, Need] = {
+    "curl": Need("curl", lambda: CurlClient.unavailable_reason(), lambda: _curl_version()),
+    "chromium": Need("Playwright and a Chromium-family browser",
+                     lambda: ChromiumClient.unavailable_reason(), lambda: _browser_version()),
+    "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
+                         lambda: "can be bound"),
 }
-"""Each need a lesson can declare (its metadata ``redirect_lab.needs``): what it is called
-in the check, and the sentence saying what to do when this machine lacks it."""
-
-
-def _lesson_numbers(need: str, folder: Path) -> str:
-    numbers = [lesson.name[:2] for lesson in lessons(folder)
-               if need in _needs(lesson)]
-    return "lessons " + ", ".join(numbers) if numbers else "no lesson"
 
 
 def _browser_version() -> str:
@@ -61,14 +67,6 @@ def _browser_version() -> str:
     return first.group() if first else "found"
 
 
-def _need_result(need: str) -> str:
-    if need == "curl":
-        return _curl_version()
-    if need == "chromium":
-        return _browser_version()
-    return "can be bound"
-
-
 def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> pd.DataFrame:
     """Everything the lessons use, whether this machine has it, which lessons need it, and
     how to install what is missing: so a workshop finds out here, not at lesson 08."""
@@ -80,10 +78,13 @@ def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> p
         except PackageNotFoundError:
             rows.append({"check": name, "result": "missing", "ok": False,
                          "needed by": needed_by, "to fix": "pip install -r requirements.txt"})
-    for need, (label, missing) in NEED_CHECKS.items():
-        reason = missing()
-        rows.append({"check": label, "result": "missing" if reason else _need_result(need),
-                     "ok": reason is None, "needed by": _lesson_numbers(need, folder),
+    needs = {lesson.name[:2]: _needs(lesson) for lesson in lessons(folder)}
+    for name, need in NEED_CHECKS.items():
+        reason = need.missing()
+        numbers = [number for number, declared in needs.items() if name in declared]
+        rows.append({"check": need.label, "result": "missing" if reason else need.found(),
+                     "ok": reason is None,
+                     "needed by": "lessons " + ", ".join(numbers) if numbers else "no lesson",
                      "to fix": reason or ""})
     try:
         status = httpx.get(server.url + "/echo", timeout=5).status_code
@@ -140,7 +141,7 @@ def missing_needs(notebook: Path) -> list[str]:
     """What a lesson needs (its metadata ``redirect_lab.needs``) that this machine lacks,
     each as a sentence saying what to install."""
 
-    return [reason for need in _needs(notebook) if (reason := NEED_CHECKS[need][1]())]
+    return [reason for need in _needs(notebook) if (reason := NEED_CHECKS[need].missing())]
 
 
 def _needs(notebook: Path) -> list[str]:

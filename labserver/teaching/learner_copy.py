@@ -63,9 +63,10 @@ def copy_lessons(into: Path = LEARNER_FOLDER,
     report = []
     for lesson in found:
         fresh = without_outputs(lesson.read_text(encoding="utf-8"))
+        fresh_digest = _digest(fresh)
         target = into / lesson.name
         current = _digest(target.read_text(encoding="utf-8")) if target.exists() else None
-        if current == _digest(fresh):
+        if current == fresh_digest:
             action = "up to date"
         elif current is None or current == written.get(lesson.name):
             action = "written" if current is None else "updated"
@@ -73,7 +74,7 @@ def copy_lessons(into: Path = LEARNER_FOLDER,
         else:
             report.append(Copied(lesson.name, "kept (yours; delete it to start over)"))
             continue
-        written[lesson.name] = _digest(fresh)
+        written[lesson.name] = fresh_digest
         report.append(Copied(lesson.name, action))
     manifest_path.write_text(json.dumps(written, indent=1, sort_keys=True) + "\n",
                              encoding="utf-8")
