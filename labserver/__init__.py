@@ -51,6 +51,7 @@ from .experiments.credentials import SCENARIOS as SCENARIOS
 from .experiments.credentials import CredentialLab as CredentialLab
 from .experiments.credentials import run_credentials as run_credentials
 from .experiments.credentials import run_scenario_matrix as run_scenario_matrix
+from .experiments.default_ports import run_on_default_ports as run_on_default_ports
 from .experiments.frameworks import cited_defaults as cited_defaults
 from .experiments.frameworks import observed_defaults as observed_defaults
 from .experiments.matrix import Experiment as Experiment
@@ -71,6 +72,7 @@ from .experiments.probes import BODY_HEADERS_SENT as BODY_HEADERS_SENT
 from .experiments.probes import api_move as api_move
 from .experiments.probes import body_headers_after_get as body_headers_after_get
 from .experiments.probes import browser_reading as browser_reading
+from .experiments.probes import curl_verbose as curl_verbose
 from .experiments.probes import follow as follow
 from .experiments.probes import judge_targets as judge_targets
 from .experiments.probes import lab_answers as lab_answers
@@ -115,8 +117,11 @@ from .teaching.display import leaks as leaks
 from .teaching.display import matrix as matrix
 from .teaching.display import outcomes as outcomes
 from .teaching.display import per_method as per_method
+from .teaching.display import replays as replays
+from .teaching.display import reuse_grid as reuse_grid
 from .teaching.display import sequence_diagram as sequence_diagram
 from .teaching.display import stable_headers as stable_headers
+from .teaching.display import standards as standards
 from .teaching.environment import check_environment as check_environment
 from .teaching.environment import client_versions as client_versions
 from .teaching.environment import version_warnings as version_warnings
@@ -160,15 +165,18 @@ __all__ = [
     "Observation", "Request", "describe_hops", "observe", "watch_all",
     "Experiment", "follows_by_default", "observe_experiment", "run_clients",
     "run_experiment", "run_form_posts", "run_matrix", "each_method", "tidy",
-    "BODY_HEADERS_SENT", "api_move", "body_headers_after_get", "browser_reading", "follow",
+    "BODY_HEADERS_SENT", "api_move", "body_headers_after_get", "browser_reading",
+    "curl_verbose", "follow",
     "judge_targets", "lab_answers", "landings", "redirect_limits", "unreplayable_bodies",
     "CREDENTIALS", "SCENARIOS", "CredentialLab", "run_credentials", "run_scenario_matrix",
+    "run_on_default_ports",
     "CACHE_SPECS", "cache_reuse", "cited_defaults", "observed_defaults",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching
     "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "body_label", "conformance",
     "departures", "hops_frame", "leak_label", "leaks", "matrix", "outcomes", "per_method",
-    "sequence_diagram", "stable_headers", "check_environment", "client_versions",
+    "replays", "reuse_grid", "sequence_diagram", "stable_headers", "standards",
+    "check_environment", "client_versions",
     "version_warnings", "check_redirect_app", "grade", "grade_arrivals", "grade_column",
     "grade_matrix", "grade_methods", "grade_situations", "solution", "check_reference",
     "choose_redirect", "decision_diagram", "situations_table", "CheatSheet", "cheat_sheet",

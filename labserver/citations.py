@@ -128,6 +128,22 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "stale ('implicitly fresh'), rather than given a heuristic lifetime",
         "https://source.chromium.org/chromium/chromium/src/+/main:net/http/"
         "http_response_headers.cc")),
+    ("devtools-network", Citation(
+        "Chrome DevTools", "Network features reference", "Preserve log, Disable cache",
+        "Preserve log keeps the requests across page loads; Disable cache shows what a "
+        "first-time visitor gets; the Initiator column says Redirect for a request a redirect "
+        "caused",
+        "https://developer.chrome.com/docs/devtools/network/reference")),
+    ("devtools-disk-cache", Citation(
+        "Chrome DevTools", "front_end/panels/network/NetworkDataGridNode.ts", "the Size column",
+        "a response served from the disk cache shows '(disk cache)' in place of its size",
+        "https://chromium.googlesource.com/devtools/devtools-frontend/+/refs/heads/main/"
+        "front_end/panels/network/NetworkDataGridNode.ts")),
+    ("curl-verbose", Citation(
+        "curl", "manual, -v/--verbose", "curl(1)",
+        "lines starting with '>' are header data sent by curl, '<' header data received, "
+        "and '*' additional information from curl",
+        "https://curl.se/docs/manpage.html#-v")),
     ("curl-location", Citation(
         "curl", "manual, --location", "curl(1)",
         "headers set with -H go to every host of the chain, except Authorization and "

@@ -12,10 +12,16 @@ import pandas as pd
 
 from .clients import CLIENTS, ClientUnavailable, make_client
 from .experiments.credentials import (
+    DEFAULT_PORT_SCENARIOS,
     SCENARIOS,
     CredentialLab,
     run_credentials,
     run_scenario_matrix,
+)
+from .experiments.default_ports import (
+    bring_loopback_up,
+    run_on_default_ports,
+    to_json,
 )
 from .experiments.matrix import follows_by_default, run_clients
 from .experiments.probes import redirect_limits
@@ -104,7 +110,25 @@ def build_parser() -> argparse.ArgumentParser:
         "lessons", help="copy the lessons without their outputs, for a learner to work in")
     learn.add_argument("--into", type=Path, default=LEARNER_FOLDER,
                        help=f"folder for the copy (default {LEARNER_FOLDER}/)")
+    inside = commands.add_parser(
+        "default-ports", help="run lesson 13's experiment on ports 80 and 443 and print it as "
+                              "JSON (run inside a private network namespace by the lesson)")
+    inside.add_argument("--scenario", action="append", choices=list(DEFAULT_PORT_SCENARIOS))
+    inside.add_argument("--client", action="append", choices=list(CLIENTS))
     return parser
+
+
+def _default_ports(scenarios: list[str] | None, names: list[str] | None) -> int:
+    """The child's side of :func:`labserver.run_on_default_ports`."""
+    try:
+        bring_loopback_up()
+    except OSError as problem:
+        print(f"labserver: cannot bring loopback up here: {problem}", file=sys.stderr)
+        return 1
+    frame, skipped = run_on_default_ports(scenarios or tuple(DEFAULT_PORT_SCENARIOS),
+                                          names or tuple(CLIENTS), isolate=False)
+    sys.stdout.write(to_json(frame, skipped))
+    return 0
 
 
 def _copy_lessons(into: Path) -> int:
@@ -126,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args.port)
     if args.command == "lessons":
         return _copy_lessons(args.into)
+    if args.command == "default-ports":
+        return _default_ports(args.scenario, args.client)
     if args.command == "cheatsheet":
         sys.stdout.write(build_cheat_sheet().to_html_page())
         return 0

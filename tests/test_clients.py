@@ -194,3 +194,13 @@ def test_browser_form_post_through_303_arrives_as_get_and_307_as_post(server, br
     rows = run_form_posts(server, browser, codes=(303, 307)).set_index("code")
     assert rows.loc[303, "final_method"] == "GET"
     assert rows.loc[307, "final_method"] == "POST" and rows.loc[307, "body_arrived"]
+
+
+@pytest.mark.skipif(ChromiumClient.unavailable_reason() is not None, reason="no browser")
+def test_the_network_log_marks_a_cached_308_as_from_the_disk_cache(server):
+    url = server.url + "/redirect/308?cache=none&to=/echo?seen=network-log"
+    with ChromiumClient() as browser:
+        first, second = browser.network_log(url), browser.network_log(url)
+    assert [(r.status, r.came_from) for r in first] == [(308, "network"), (200, "network")]
+    assert [(r.status, r.came_from) for r in second] == [(308, "disk cache"), (200, "network")]
+    assert second[0].location == "/echo?seen=network-log"

@@ -208,3 +208,90 @@ def test_departures_list_only_what_a_browser_would_send_differently(server):
                                  for m in ("PUT", "PATCH", "DELETE", "OPTIONS")]
     assert table.loc[("httpx", "PUT", "302")].tolist() == [
         "GET, body lost", "PUT + body", "RFC 9110 does not allow it"]
+
+
+def test_hops_frame_html_reads_paths_from_the_left_and_is_stable(server):
+    with server.journal.watch() as hops:
+        httpx.get(server.url + "/redirect/302", follow_redirects=True)
+    html = hops_frame(hops)._repr_html_()
+    assert "text-align: left" in html and html == hops_frame(hops)._repr_html_()
+    assert "0x" not in html
+
+
+def test_per_method_colours_what_arrived_and_says_what_was_sent(server):
+    from labserver import PALETTE, per_method
+
+    with HttpxClient() as client:
+        table = per_method(run_matrix(server, client, codes=(302,)))
+    assert table.table.loc["PUT", "sent"] == "PUT + body"
+    assert table.table.loc["PUT", "arrived"] == "GET, body lost"
+    assert table.styles.loc["PUT", "arrived"] == PALETTE["method changed"]
+    assert table.styles.loc["HEAD", "arrived"] == ""
+    assert table.table.loc["GET", "Content-Type arrived"] == ""  # nothing was sent to keep
+    assert "outcome" not in table.table.columns
+
+
+def test_the_standards_grid_names_both_only_where_they_differ():
+    from labserver import standards
+
+    grid = standards().table
+    assert grid.loc["POST", 302] == "RFC 9110: POST · Fetch: GET"
+    assert grid.loc["PUT", 302] == "PUT" and grid.loc["PUT", 303] == "GET"
+    differing = [(m, c) for m in grid.index for c in grid.columns if "·" in grid.loc[m, c]]
+    assert differing == [("POST", 301), ("POST", 302)]
+
+
+def test_a_credential_missing_on_its_own_origin_is_dropped_not_stripped():
+    from labserver import PALETTE, leaks
+
+    frame = pd.DataFrame({"client": ["c", "c"], "scenario": ["same-origin", "cross-origin"],
+                          "authorization_arrived": [False, False]})
+    styled = leaks(frame)
+    assert styled.table.loc["c"].tolist() == ["dropped", "stripped"]
+    assert styled.styles.loc["c", "same-origin"] == PALETTE["credential dropped"]
+    assert styled.styles.loc["c", "cross-origin"] == ""
+
+
+def test_a_silent_data_loss_is_pink_and_a_failed_replay_grey():
+    from labserver import PALETTE, replays
+
+    one_shot = pd.DataFrame({
+        "client": ["a", "b", "c", "d"], "body": ["x"] * 4,
+        "first hop got": ["POST, 37 bytes"] * 4,
+        "target got": ["POST, 0 bytes", "no complete request", "POST, 37 bytes", "GET, 0 bytes"],
+        "outcome": ["status 200", "StreamConsumed", "status 200", "status 200"]})
+    colours = replays(one_shot).styles["target got"].tolist()
+    assert colours == [PALETTE["body dropped"], PALETTE["refused"], "", PALETTE["method changed"]]
+
+
+def test_the_cache_grid_says_reused_in_blue():
+    from labserver import PALETTE, reuse_grid
+
+    reuse = pd.DataFrame({"code": [301, 302], "cache": ["none", "none"], "hishel": [2, 2],
+                          "chromium": [1, 2]})
+    grid = reuse_grid(reuse)
+    assert grid.table.loc["none", ("chromium", 301)] == "reused"
+    assert grid.table.loc["none", ("hishel", 301)] == "asked again"
+    assert grid.styles.loc["none", ("chromium", 301)] == PALETTE["from cache"]
+
+
+def test_an_answer_from_the_cache_is_drawn_between_the_client_and_its_cache(server):
+    from labserver import sequence_diagram
+
+    with server.journal.watch() as first:
+        httpx.get(server.url + "/redirect/308?cache=none", follow_redirects=True)
+    with server.journal.watch() as second:
+        httpx.get(server.url + "/echo")
+    source = sequence_diagram(second, client="chromium", from_cache=first[:1]).source
+    assert "participant K as chromium's cache" in source
+    assert "C->>K: GET /redirect/308?cache=none" in source
+    assert "K-->>C: 308 Location /echo" in source
+    assert source.index("K-->>C") < source.index("C->>S1: GET /echo")
+
+
+def test_whitespace_in_a_target_is_drawn_so_it_can_be_seen():
+    from labserver.server.targets import visible
+
+    assert visible(" //evil.example") == "␠//evil.example"
+    assert visible("/\t/evil\x7f") == "/␉/evil␡"
+    assert visible("/echo") == "/echo"

@@ -15,7 +15,7 @@ import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from ..server.tls import LabCertificates
@@ -54,6 +54,16 @@ _FETCH = """async ({url, method, body, headers}) => {
     return {status: null, error: e.name, detail: e.message};
   }
 }"""
+
+
+class NetworkRow(NamedTuple):
+    """One row of :meth:`ChromiumClient.network_log`: a response as DevTools lists it."""
+
+    path: str
+    status: int
+    location: str
+    came_from: str
+    """``network``, or ``disk cache`` where DevTools says "(from disk cache)"."""
 
 
 def find_browser() -> str | None:
@@ -162,6 +172,43 @@ class ChromiumClient(Client):
             return Outcome(status=response.status if response else None)
         return self._call(work)
 
+    def network_log(self, url: str) -> list[NetworkRow]:
+        """Navigate to ``url`` and return what the browser's Network panel would list.
+
+        DevTools builds its Network panel from the Chrome DevTools Protocol's Network
+        events; this listens to the same events: one row per response, a redirect's
+        included, saying whether it came from the network or from the disk cache.
+        """
+        def work() -> list[NetworkRow]:
+            self._origin = None
+            session = self._page.context.new_cdp_session(self._page)
+            rows: list[NetworkRow] = []
+
+            def row(response: dict[str, Any]) -> NetworkRow:
+                parts = urlsplit(response["url"])
+                headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+                return NetworkRow(parts.path + (f"?{parts.query}" if parts.query else ""),
+                                  int(response["status"]), headers.get("location", ""),
+                                  "disk cache" if response.get("fromDiskCache") else "network")
+
+            def redirected(event: dict[str, Any]) -> None:
+                if "redirectResponse" in event:
+                    rows.append(row(event["redirectResponse"]))
+
+            def received(event: dict[str, Any]) -> None:
+                if event.get("type") == "Document":
+                    rows.append(row(event["response"]))
+
+            session.on("Network.requestWillBeSent", redirected)
+            session.on("Network.responseReceived", received)
+            session.send("Network.enable")
+            try:
+                self._page.goto(url)
+            finally:
+                session.detach()
+            return rows
+        return self._call(work)
+
     @property
     def version(self) -> str:
         """The browser's version, as it reports it."""
@@ -206,6 +253,9 @@ class MissingBrowser(Client):
         raise self._missing()
 
     def submit_form(self) -> Outcome:
+        raise self._missing()
+
+    def network_log(self, url: str) -> list[NetworkRow]:
         raise self._missing()
 
     def reload(self) -> Outcome:

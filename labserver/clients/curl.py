@@ -59,6 +59,24 @@ def curl_command(variant: str, method: str, url: str, body: bytes | None,
     return [*args, *options, url]
 
 
+_VERBOSE_SHOWN = ("> ", "< ", "} [", "* Issue another request", "* Switch from")
+"""The lines of ``curl -v`` that tell a redirect's story: what was sent (``>``, and ``}``
+for the bytes of a body), what came back (``<``), and curl's decisions (``*``)."""
+
+_VERBOSE_NOISE = {">": {"host", "user-agent", "accept"},
+                  "<": {"date", "server", "connection", "content-length", "cache-control",
+                        "access-control-allow-origin"}}
+"""Headers left out of :meth:`CurlClient.verbose`: they change from run to run (the port in
+``Host``, ``Date``, versions) or say nothing about the redirect."""
+
+
+def _verbose_line_shown(line: str) -> bool:
+    if not line.startswith(_VERBOSE_SHOWN) or line.strip() in (">", "<"):
+        return False
+    name = line[2:].split(":", 1)[0].lower() if ":" in line and line[0] in "<>" else ""
+    return name not in _VERBOSE_NOISE.get(line[0], set())
+
+
 class CurlClient(Client):
     """The curl command-line tool, run once per request, as a person would type it.
 
@@ -113,3 +131,17 @@ class CurlClient(Client):
             message = done.stderr.decode(errors="replace").strip()
             return Outcome(status=None, error=f"curl exit {done.returncode}", detail=message)
         return Outcome(status=int(done.stdout or 0))
+
+    def verbose(self, method: str, url: str, *, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> list[str]:
+        """The same request with ``--verbose``: the lines of curl's trace that show each
+        hop (see :data:`_VERBOSE_SHOWN`), as a person debugging a redirect reads them."""
+        with tempfile.TemporaryDirectory(prefix="labcurl") as folder:
+            upload = Path(folder, "body.json")
+            upload.write_bytes(body or b"")
+            command = curl_command(self.variant, method, url, body, headers, str(upload),
+                                   self._ca_file, self.options)
+            command.insert(2, "--verbose")  # after "curl -q"
+            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS * 2)
+        return [line for line in done.stderr.decode(errors="replace").splitlines()
+                if _verbose_line_shown(line)]

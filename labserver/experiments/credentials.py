@@ -11,8 +11,8 @@ loopback, each its own origin (scheme, host and port):
 
 from __future__ import annotations
 
-import socket
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -20,7 +20,7 @@ from typing import IO
 import pandas as pd
 
 from ..clients import Client
-from ..server.lab import LOOPBACK, LabServer
+from ..server.lab import LabServer
 from ..server.tls import LabCertificates
 from .matrix import Experiment, observe_experiment, run_matrix
 from .observe import COLUMNS
@@ -39,21 +39,10 @@ SCENARIOS: dict[str, tuple[str, str]] = {
 
 DEFAULT_PORT_SCENARIOS: dict[str, tuple[str, str]] = {
     "https-upgrade, ports 80 → 443": ("lab", "lab-tls"),
+    "https-downgrade, ports 443 → 80": ("lab-tls", "lab"),
 }
-"""The one redirect some clients exempt: same host, http on port 80 to https on port 443."""
-
-
-def default_ports_unavailable() -> str | None:
-    """Why 127.0.0.1 ports 80 and 443 cannot be bound here, or None if they can."""
-    for port in (80, 443):
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
-            try:
-                probe.bind((LOOPBACK, port))
-            except OSError as exc:
-                return (f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): binding ports "
-                        "below 1024 needs administrator rights")
-    return None
+"""The one redirect some clients exempt (same host, http on port 80 to https on port 443),
+and its mirror image, which none may."""
 
 
 def _hold_default_ports() -> IO[bytes] | None:
@@ -77,7 +66,7 @@ class CredentialLab:
 
     By default: ``lab`` and ``other`` (http) and ``lab-tls`` (https), on ports the OS
     picks. With ``default_ports=True``: ``lab`` on port 80 and ``lab-tls`` on port 443,
-    for the one scenario where that matters (see :func:`default_ports_unavailable`).
+    for the scenarios where that matters (see :mod:`labserver.experiments.default_ports`).
     """
 
     def __init__(self, *, default_ports: bool = False) -> None:
@@ -141,11 +130,13 @@ class CredentialLab:
         return self.servers[start], self.servers[target]
 
 
-def run_credentials(lab: CredentialLab, client: Client, *, code: int = 302) -> pd.DataFrame:
-    """A GET carrying Authorization and Cookie through a ``code`` redirect, per scenario."""
+def run_credentials(lab: CredentialLab, client: Client, *, code: int = 302,
+                    scenarios: Sequence[str] | None = None) -> pd.DataFrame:
+    """A GET carrying Authorization and Cookie through a ``code`` redirect, per scenario
+    (all of the lab's unless ``scenarios`` names some)."""
     rows = []
     experiment = Experiment(code, "GET", headers=tuple(CREDENTIALS.items()))
-    for scenario in lab.scenarios:
+    for scenario in scenarios or tuple(lab.scenarios):
         start, target = lab.pair(scenario)
         seen = observe_experiment(start, client, experiment, to=target)
         rows.append({**seen.row(code), "scenario": scenario,

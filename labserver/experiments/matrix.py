@@ -104,16 +104,18 @@ def each_method(server: LabServer, client: Client, path: str,
             for method in methods}
 
 
-Runner = Callable[[Any, Client], pd.DataFrame]
-"""What :func:`run_clients` runs for each client: ``runner(target, client)`` → rows."""
+Runner = Callable[..., pd.DataFrame]
+"""What :func:`run_clients` runs for each client: ``runner(target, client, **options)`` →
+rows."""
 
 
 def run_clients(target: Any, names: tuple[str, ...] | None = None,
                 clients: dict[str, Client] | None = None, *,
-                runner: Runner | None = None,
-                tls: LabCertificates | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Run ``runner(target, client)`` (by default the 35 experiments of :func:`run_matrix`
-    on the lab server ``target``) for each client named, in one tidy frame.
+                runner: Runner | None = None, tls: LabCertificates | None = None,
+                **options: Any) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Run ``runner(target, client, **options)`` (by default the 35 experiments of
+    :func:`run_matrix` on the lab server ``target``) for each client named, in one tidy
+    frame: ``run_clients(server, runner=landings, paths={...})`` passes ``paths`` on.
 
     ``clients`` supplies adapters already started (a browser, say, started once per
     lesson); the others are made here, trusting ``tls`` if given, and closed. A client
@@ -126,10 +128,10 @@ def run_clients(target: Any, names: tuple[str, ...] | None = None,
     for name in names or tuple(CLIENTS):
         try:
             if name in given:
-                frames.append(runner(target, given[name]))
+                frames.append(runner(target, given[name], **options))
                 continue
             with make_client(name, tls=tls) as client:
-                frames.append(runner(target, client))
+                frames.append(runner(target, client, **options))
         except ClientUnavailable as missing:
             skipped[name] = str(missing)
     frame = pd.concat(frames, ignore_index=True) if frames else tidy([])

@@ -19,7 +19,7 @@ import pandas as pd
 from ..clients import CallClient, Client, CurlClient, Outcome, loopback_httpx, loopback_session
 from ..server.journal import Entry
 from ..server.lab import LabServer
-from ..server.targets import TRICKY_TARGETS, UnsafeTarget, safe_target
+from ..server.targets import TRICKY_TARGETS, UnsafeTarget, safe_target, visible
 from ..vocabulary import BODY, MAX_CHAIN, TIMEOUT_SECONDS
 from .observe import Request, observe
 
@@ -79,7 +79,7 @@ def judge_targets(targets: dict[str, str] = TRICKY_TARGETS,
             verdict, reason = "allowed", "stays on this server"
         except UnsafeTarget as refusal:
             verdict, reason = "refused", str(refusal)
-        rows.append({"target": target, "what it is": why_tricky, "verdict": verdict,
+        rows.append({"target": visible(target), "what it is": why_tricky, "verdict": verdict,
                      "reason": reason})
     return pd.DataFrame(rows).set_index("target")
 
@@ -105,7 +105,7 @@ def browser_reading(targets: dict[str, str] = TRICKY_TARGETS) -> pd.DataFrame:
     (the parser Node.js uses), so no browser is needed and nothing leaves the machine."""
     pages = {"from an http page": f"http://{PAGE_HOST}/redirect/302",
              "from an https page": f"https://{PAGE_HOST}/redirect/302"}
-    return pd.DataFrame([{"target": target, **{where: _lands_on(target, page)
+    return pd.DataFrame([{"target": visible(target), **{where: _lands_on(target, page)
                                                  for where, page in pages.items()}}
                          for target in targets]).set_index("target")
 
@@ -116,7 +116,7 @@ def lab_answers(server: LabServer, targets: dict[str, str] = TRICKY_TARGETS) -> 
     with loopback_httpx() as http:
         for target in targets:
             response = http.get(server.url + "/redirect/302", params={"to": target})
-            rows.append({"target": target, "status": response.status_code,
+            rows.append({"target": visible(target), "status": response.status_code,
                          "Location": response.headers.get("Location", "")})
     return pd.DataFrame(rows).set_index("target")
 
@@ -207,12 +207,16 @@ them as that client's users do: ``httpx.post(content=generator)``, ``requests.po
 open(...))``, ``curl -T -``..."""
 
 
+NO_REQUEST = "no complete request"
+
+
 def _bytes(hop: Entry | None) -> str:
-    """What a hop received, in words that do not depend on timing: a request the client
-    abandoned half-way may or may not have reached the server before it gave up."""
+    """What a hop received (method and body size), in words that do not depend on timing:
+    a request the client abandoned half-way may or may not have reached the server before
+    it gave up."""
     if hop is None or hop.body_length is None:
-        return "no complete request"
-    return f"{hop.body_length} bytes"
+        return NO_REQUEST
+    return f"{hop.method}, {hop.body_length} bytes"
 
 
 def unreplayable_bodies(server: LabServer, code: int = 307) -> pd.DataFrame:
@@ -237,3 +241,12 @@ def unreplayable_bodies(server: LabServer, code: int = 307) -> pd.DataFrame:
                     "outcome": seen.result.error or f"status {seen.result.status}",
                 })
     return pd.DataFrame(rows)
+
+
+def curl_verbose(server: LabServer, variant: str, method: str, path: str,
+                 body: bytes | None = None) -> str:
+    """``curl -v`` through the lab, trimmed to the lines about each hop (see
+    :meth:`CurlClient.verbose`), with the server's URL written ``scheme://name``."""
+    lines = CurlClient(variant).verbose(method, server.url + path, body=body)
+    return "\n".join(line.replace(server.url, f"{server.scheme}://{server.name}")
+                     for line in lines)

@@ -148,3 +148,13 @@ TRICKY_TARGETS: dict[str, str] = {
     "javascript:alert(1)": "a script URL",
 }
 """Inputs an open-redirect check must get right, with what makes each one tricky."""
+
+
+def visible(target: str) -> str:
+    """``target`` with its spaces and control characters drawn (``␠``, ``␉``, ...).
+
+    A table of tricky targets must show a leading space or a tab, not a blank that reads
+    like the row above it; the Unicode control pictures stand in for them.
+    """
+    return "".join("␠" if ch == " " else "␡" if ch == "\x7f"
+                   else chr(0x2400 + ord(ch)) if ord(ch) < 0x20 else ch for ch in target)

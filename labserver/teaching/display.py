@@ -8,13 +8,15 @@ running sequence number or a random HTML id.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from ..experiments.observe import aliased, arrival
-from ..experiments.spec import BODY_DROPPED, NOT_ALLOWED, NOT_FOLLOWED, compare
+from ..experiments.probes import NO_REQUEST
+from ..experiments.spec import BODY_DROPPED, NOT_ALLOWED, NOT_FOLLOWED, compare, expectations
 from ..server.journal import Entry
 from ..server.lab import LabServer
 from ..vocabulary import CODES, METHODS
@@ -33,6 +35,8 @@ COLOURS: dict[str, tuple[int, int, int]] = {
     "refused": (107, 114, 128),          # grey
     "credential leaked": (239, 68, 68),  # red
     "credential kept": (34, 197, 94),    # green
+    "credential dropped": (168, 85, 247),  # purple
+    "from cache": (59, 130, 246),        # blue
 }
 """One colour for each thing a redirect can do to a request, the same in every table."""
 
@@ -57,7 +61,42 @@ def stable_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k not in VOLATILE_HEADERS}
 
 
-def hops_frame(hops: Iterable[Entry], servers: tuple[LabServer, ...] = ()) -> pd.DataFrame:
+def _content_id(frame: pd.DataFrame, salt: str = "", prefix: str = "lab") -> str:
+    digest = hashlib.sha256(frame.to_csv().encode() + salt.encode()).hexdigest()[:10]
+    return f"{prefix}_{digest}"
+
+
+def _left_aligned_html(frame: pd.DataFrame, styler: Styler | None = None, salt: str = "",
+                       prefix: str = "lab") -> str:
+    """``frame`` as HTML with its text columns left-aligned.
+
+    JupyterLab right-aligns every table cell, which suits numbers and scatters paths and
+    sentences; text reads from the left. The id is derived from the content, so a
+    lesson's stored HTML does not change from run to run. Coloured tables carry the id
+    prefix ``lab`` (the UI test measures their contrast), plain ones ``text``.
+    """
+    styler = (frame.style if styler is None else styler).set_uuid(
+        _content_id(frame, salt, prefix))
+    text: list[Hashable] = [c for c in frame.columns
+                            if pd.api.types.is_string_dtype(frame[c])]
+    if text:
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    return str(styler.to_html())
+
+
+class HopsTable(pd.DataFrame):
+    """What :func:`hops_frame` returns: a DataFrame whose paths and Locations read from
+    the left in JupyterLab."""
+
+    @property
+    def _constructor(self) -> type[HopsTable]:
+        return HopsTable
+
+    def _repr_html_(self) -> str:
+        return _left_aligned_html(self, prefix="text")
+
+
+def hops_frame(hops: Iterable[Entry], servers: tuple[LabServer, ...] = ()) -> HopsTable:
     """The journal's view of one experiment, one row per request, numbered from 1.
 
     Hops are numbered within the experiment rather than by journal seq, so a
@@ -72,16 +111,25 @@ def hops_frame(hops: Iterable[Entry], servers: tuple[LabServer, ...] = ()) -> pd
         "content_type": h.content_type or "",
     } for n, h in enumerate(hops, start=1)]
     columns = HOP_COLUMNS if not servers else ["hop", "server", *HOP_COLUMNS[1:]]
-    return pd.DataFrame(rows, columns=columns).set_index("hop")
+    return HopsTable(pd.DataFrame(rows, columns=columns).set_index("hop"))
 
 
-PER_METHOD_COLUMNS = ["body_sent", "final_method", "body_arrived", "content_type_arrived",
-                      "outcome", "hops"]
-
-
-def per_method(frame: pd.DataFrame) -> pd.DataFrame:
-    """One code's experiments, a row per method: what was sent and what arrived."""
-    return frame.set_index("method")[PER_METHOD_COLUMNS]
+def per_method(frame: pd.DataFrame, caption: str = "") -> StyledTable:
+    """One code's experiments, a row per method: what was sent, what arrived (coloured as
+    in every matrix), whether ``Content-Type`` came along, and the journal's hops."""
+    sent = [arrival(m, bool(b), True, "") for m, b in zip(frame["method"], frame["body_sent"],
+                                                           strict=True)]
+    content_type = ["" if not b else "yes" if arrived else "no"
+                    for b, arrived in zip(frame["body_sent"], frame["content_type_arrived"],
+                                          strict=True)]
+    data = frame.assign(sent=sent, arrived=frame.apply(body_label, axis=1),
+                        content_type=content_type)
+    table = (data.rename(columns={"content_type": "Content-Type arrived"})
+             .set_index("method")[["sent", "arrived", "Content-Type arrived", "hops"]])
+    table.index.name = "method sent"
+    styles = pd.DataFrame("", index=table.index, columns=table.columns)
+    styles["arrived"] = _palette_css(frame)
+    return StyledTable(table, styles, MATRIX_LEGEND, caption)
 
 
 def cell_label(row: pd.Series) -> str:
@@ -156,19 +204,16 @@ class StyledTable:
         self.legend = legend
         self.caption = caption
 
-    def _uuid(self) -> str:
-        digest = hashlib.sha256(self.table.to_csv().encode() + self.caption.encode())
-        return "lab_" + digest.hexdigest()[:10]
-
     def _repr_html_(self) -> str:
-        styler = self.table.style.set_uuid(self._uuid()).apply(lambda _: self.styles, axis=None)
+        styler = self.table.style.apply(lambda _: self.styles, axis=None)
         if self.caption:
             styler = styler.set_caption(self.caption)
         keys = "".join(
             f'<span style="{css + "; " if css else ""}padding: 0 0.5em; '
             f'margin-right: 0.5em; border: 1px solid #9ca3af">{label}</span>'
             for label, css in self.legend.items())
-        return styler.to_html() + f'<p style="font-size: 0.9em">Key: {keys}</p>'
+        return (_left_aligned_html(self.table, styler, self.caption)
+                + f'<p style="font-size: 0.9em">Key: {keys}</p>')
 
     def __repr__(self) -> str:
         key = "; ".join(self.legend)
@@ -216,6 +261,27 @@ def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
     return StyledTable(_grid(data, "cell"), _grid(data, "css"), legend, caption)
 
 
+def _expected_cell(row: pd.Series) -> str:
+    rfc, fetch = row["rfc_method"], row["fetch_method"]
+    return str(rfc) if rfc == fetch else f"RFC 9110: {rfc} · Fetch: {fetch}"
+
+
+def standards(caption: str = "") -> StyledTable:
+    """Both standards' expectations in one method × code grid.
+
+    Where RFC 9110 and Fetch agree a cell holds one method, so the few cells where they
+    differ stand out by their words; amber marks every cell where a standard changes
+    the method.
+    """
+    expected = expectations()
+    changes = ((expected["rfc_method"] != expected["method"])
+               | (expected["fetch_method"] != expected["method"]))
+    data = expected.assign(cell=expected.apply(_expected_cell, axis=1),
+                           css=[PALETTE["method changed"] if c else "" for c in changes])
+    legend = {"as sent": "", "method changed": PALETTE["method changed"]}
+    return StyledTable(_grid(data, "cell"), _grid(data, "css"), legend, caption)
+
+
 RFC_SAYS = {BODY_DROPPED: "body not sent again: neither standard does that",
             NOT_FOLLOWED: "not followed: allowed"}
 """How :func:`departures` words the RFC 9110 verdicts that are not about the method."""
@@ -250,15 +316,17 @@ def departures(frame: pd.DataFrame, caption: str = "") -> StyledTable:
     return StyledTable(table, styles, MATRIX_LEGEND, caption)
 
 
-LEAK_LABELS = {"leaked": "credential leaked", "kept": "credential kept", "stripped": ""}
+LEAK_LABELS = {"leaked": "credential leaked", "kept": "credential kept",
+               "dropped": "credential dropped", "stripped": ""}
 
 
 def leak_label(row: pd.Series, value: str = "authorization_arrived") -> str:
-    """A credential that arrives on the same origin was *kept*; one that arrives anywhere
-    else *leaked*; one that did not arrive was *stripped*."""
+    """A credential that arrives on the same origin was *kept*, and *dropped* if it did
+    not; one that arrives anywhere else *leaked*, and was *stripped* if it did not."""
+    same_origin = row["scenario"] == "same-origin"
     if not row[value]:
-        return "stripped"
-    return "kept" if row["scenario"] == "same-origin" else "leaked"
+        return "dropped" if same_origin else "stripped"
+    return "kept" if same_origin else "leaked"
 
 
 def leaks(frame: pd.DataFrame, value: str = "authorization_arrived",
@@ -271,7 +339,44 @@ def leaks(frame: pd.DataFrame, value: str = "authorization_arrived",
     table.columns.name = "redirect →"
     styles = table.map(lambda cell: PALETTE.get(LEAK_LABELS[cell], ""))
     legend = {"leaked: sent to another origin": PALETTE["credential leaked"],
-              "kept: stayed on its origin": PALETTE["credential kept"], "stripped": ""}
+              "kept: stayed on its origin": PALETTE["credential kept"],
+              "dropped: not sent even to its own origin": PALETTE["credential dropped"],
+              "stripped: not sent to another origin": ""}
+    return StyledTable(table, styles, legend, caption)
+
+
+def _replay_colour(first: str, target: str) -> str:
+    """The :data:`PALETTE` name for what a one-shot body's second request received."""
+    if target == NO_REQUEST:
+        return "refused"
+    if target.split(",")[0] != first.split(",")[0]:
+        return "method changed"
+    return "body dropped" if target != first else ""
+
+
+def replays(one_shot: pd.DataFrame, caption: str = "") -> StyledTable:
+    """:func:`labserver.unreplayable_bodies` coloured: pink where the same method arrived
+    with fewer bytes (a silent data loss), amber where the method changed, grey where no
+    complete request arrived."""
+    table = one_shot.set_index(["client", "body"])
+    styles = pd.DataFrame("", index=table.index, columns=table.columns)
+    styles["target got"] = [PALETTE.get(_replay_colour(first, target), "") for first, target
+                            in zip(table["first hop got"], table["target got"], strict=True)]
+    return StyledTable(table, styles, MATRIX_LEGEND, caption)
+
+
+def reuse_grid(reuse: pd.DataFrame, caches: tuple[str, ...] = ("hishel", "chromium"),
+               caption: str = "") -> StyledTable:
+    """:func:`labserver.cache_reuse`'s counts as words: *reused* (the second visit was
+    answered from the cache, blue) or *asked again* (it reached the server)."""
+    order = list(dict.fromkeys(reuse["cache"]))
+    table = reuse.pivot(index="cache", columns="code", values=list(caches)).loc[order]
+    table = table.map(lambda n: "reused" if n == 1 else "asked again")
+    table.columns.names = ["cache →", "code →"]
+    table.index.name = "redirect sends ↓"
+    styles = table.map(lambda cell: PALETTE["from cache"] if cell == "reused" else "")
+    legend = {"reused: the second visit never reached the server": PALETTE["from cache"],
+              "asked again": ""}
     return StyledTable(table, styles, legend, caption)
 
 
@@ -294,17 +399,30 @@ def _mermaid_text(text: str) -> str:
 
 
 def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
-                     client: str = "client") -> Diagram:
+                     client: str = "client", from_cache: Iterable[Entry] = ()) -> Diagram:
     """A redirect chain as the journal saw it, drawn as a sequence diagram.
 
     One arrow per request (method, target, body size) and one per answer (status,
     Location); a note on a band of the :data:`PALETTE`'s colour marks where the method
-    changed (amber) or only the body was dropped (pink).
+    changed (amber) or only the body was dropped (pink). ``from_cache`` are answers the
+    client took from its own cache this time: journal entries of an *earlier* visit
+    (that is all the server ever saw of them), drawn first on a blue band between the
+    client and its cache.
     """
     lines = ["sequenceDiagram", f"    participant C as {client}"]
     names: list[str] = []
     redirected_by: Entry | None = None
     arrows = []
+    stored = list(from_cache)
+    if stored:
+        lines.append(f"    participant K as {client}'s cache")
+        arrows.append(f"    rect {tint('from cache')}")
+        for entry in stored:
+            request = _mermaid_text(f"{entry.method} {aliased(entry.target, servers)}")
+            arrows += [f"    C->>K: {request}",
+                       f"    K-->>C: {_mermaid_text(_answer(entry, servers))}"]
+        arrows += ["    Note over C,K: from the cache: not in the journal this time", "    end"]
+        redirected_by = stored[-1]
     for hop in hops:
         if hop.server not in names:
             names.append(hop.server)
@@ -327,13 +445,17 @@ def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
                        f"    Note over C,{server}: {', '.join(changes)}", "    end"]
         else:
             arrows.append(arrow)
-        answer = str(hop.status)
-        if hop.location:
-            answer += f" Location {aliased(hop.location, servers)}"
-        arrows.append(f"    {server}-->>C: {_mermaid_text(answer)}")
+        arrows.append(f"    {server}-->>C: {_mermaid_text(_answer(hop, servers))}")
         if not hop.is_preflight:
             redirected_by = hop
     return Diagram("\n".join(lines + arrows))
+
+
+def _answer(hop: Entry, servers: tuple[LabServer, ...]) -> str:
+    answer = str(hop.status)
+    if hop.location:
+        answer += f" Location {aliased(hop.location, servers)}"
+    return answer
 
 
 def _follows_redirect(redirect: Entry | None, hop: Entry) -> bool:

@@ -16,7 +16,7 @@ import httpx
 import pandas as pd
 
 from ..clients import ChromiumClient, CurlClient, MissingBrowser, find_browser
-from ..experiments.credentials import default_ports_unavailable
+from ..experiments.default_ports import default_ports_unavailable, where_default_ports
 from ..server.lab import LabServer
 
 PACKAGES = {
@@ -51,7 +51,7 @@ NEED_CHECKS: dict[str, Need] = {
     "chromium": Need("Playwright and a Chromium-family browser",
                      lambda: ChromiumClient.unavailable_reason(), lambda: _browser_version()),
     "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
-                         lambda: "can be bound"),
+                         lambda: where_default_ports()),
 }
 
 
