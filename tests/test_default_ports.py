@@ -50,3 +50,17 @@ def test_without_the_ports_or_a_namespace_every_client_is_skipped_with_the_reaso
     assert skipped == {"httpx": "cannot listen on 80, and no unshare",
                        "curl": "cannot listen on 80, and no unshare"}
     assert default_ports.default_ports_unavailable() == "cannot listen on 80, and no unshare"
+
+
+def test_a_port_another_process_holds_is_busy_not_forbidden():
+    import socket
+
+    if default_ports._cannot_bind_here() is not None:
+        pytest.skip("this process may not bind ports 80 and 443")
+    with socket.socket() as holder:
+        try:
+            holder.bind(("127.0.0.1", 80))
+        except OSError:
+            pytest.skip("port 80 is held already")
+        holder.listen()
+        assert default_ports._cannot_bind_here() is None

@@ -11,6 +11,7 @@ the table comes from the same code and the same journal.
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import socket
@@ -34,13 +35,20 @@ TIMEOUT_SECONDS = 300
 
 
 def _cannot_bind_here() -> str | None:
-    """Why this process cannot listen on 127.0.0.1 ports 80 and 443, or None."""
+    """Why this process may not listen on 127.0.0.1 ports 80 and 443, or None.
+
+    A question of permission, not of the moment: a port another lab process holds right
+    now (a parallel test, say) is one this process may use once it is free, and
+    :class:`CredentialLab` waits for it.
+    """
     for port in (80, 443):
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
             try:
                 probe.bind((LOOPBACK, port))
             except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    continue
                 return (f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): binding ports "
                         "below 1024 needs administrator rights")
     return None
