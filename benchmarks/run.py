@@ -5,7 +5,7 @@ parts to run only those: lifecycle, load, matrices, memory, notebooks, flood, fu
 
 1. strict ``pytest --nbval`` over the lessons vs the same number of one-cell notebooks
    that only import flask, httpx and pandas (the floor; goal at most 1.3x for lessons
-   00-06), and the whole suite serial vs ``-n auto --dist loadgroup`` (goal under 2 minutes);
+   00-06), and the whole suite serial vs ``-n auto --dist loadfile``;
 2. one 35-experiment matrix per client against the lab server, against httpbin served
    the same way in-process, and against a bare WSGI function (the floor); goals: at most
    1.0x httpbin, and 1.2x the floor for httpx; the six clients in under 5 s in all;
@@ -103,8 +103,7 @@ def notebook_figures() -> None:
     whole_serial = pytest_seconds(["--nbval", "-n", "0"], repeat=1)
     whole_parallel = pytest_seconds(["--nbval"], repeat=1)
     row("whole suite (pytest --nbval), serial", whole_serial, "s")
-    row("whole suite, -n auto --dist loadgroup (the README's command)", whole_parallel, "s",
-        "< 120")
+    row("whole suite, -n auto --dist loadfile (the README's command)", whole_parallel, "s")
 
 
 # -- 2. matrices: lab vs httpbin vs a bare WSGI function ----------------------------
