@@ -114,19 +114,28 @@ class CurlClient(Client):
                     "brew install curl (macOS); Windows 10+ ships curl.exe")
         return None
 
-    def send(self, method: str, url: str, *, body: bytes | None = None,
-             headers: dict[str, str] | None = None,
-             upload_from_stdin: bool = False) -> Outcome:
-        """Run curl once. With ``upload_from_stdin`` (the ``curl -T`` variant) the body is
-        piped in as ``-T -``, a stream curl cannot rewind for a second request."""
+    def _run(self, method: str, url: str, body: bytes | None, headers: dict[str, str] | None,
+             *, upload_from_stdin: bool = False, verbose: bool = False
+             ) -> subprocess.CompletedProcess[bytes]:
+        """Run curl once as :func:`curl_command` spells it, the body in a file (or piped
+        to standard input), optionally with ``--verbose``."""
         with tempfile.TemporaryDirectory(prefix="labcurl") as folder:
             upload = Path(folder, "body.json")
             upload.write_bytes(body or b"")
             command = curl_command(self.variant, method, url, body, headers,
                                    "-" if upload_from_stdin else str(upload), self._ca_file,
                                    self.options)
-            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS * 2,
+            if verbose:
+                command.insert(2, "--verbose")  # after "curl -q"
+            return subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS * 2,
                                   input=body if upload_from_stdin else None)
+
+    def send(self, method: str, url: str, *, body: bytes | None = None,
+             headers: dict[str, str] | None = None,
+             upload_from_stdin: bool = False) -> Outcome:
+        """Run curl once. With ``upload_from_stdin`` (the ``curl -T`` variant) the body is
+        piped in as ``-T -``, a stream curl cannot rewind for a second request."""
+        done = self._run(method, url, body, headers, upload_from_stdin=upload_from_stdin)
         if done.returncode != 0:
             message = done.stderr.decode(errors="replace").strip()
             return Outcome(status=None, error=f"curl exit {done.returncode}", detail=message)
@@ -136,12 +145,6 @@ class CurlClient(Client):
                 headers: dict[str, str] | None = None) -> list[str]:
         """The same request with ``--verbose``: the lines of curl's trace that show each
         hop (see :data:`_VERBOSE_SHOWN`), as a person debugging a redirect reads them."""
-        with tempfile.TemporaryDirectory(prefix="labcurl") as folder:
-            upload = Path(folder, "body.json")
-            upload.write_bytes(body or b"")
-            command = curl_command(self.variant, method, url, body, headers, str(upload),
-                                   self._ca_file, self.options)
-            command.insert(2, "--verbose")  # after "curl -q"
-            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS * 2)
+        done = self._run(method, url, body, headers, verbose=True)
         return [line for line in done.stderr.decode(errors="replace").splitlines()
                 if _verbose_line_shown(line)]
