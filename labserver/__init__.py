@@ -25,13 +25,18 @@ from .citations import cite as cite
 from .citations import further_reading as further_reading
 
 # -- clients ---------------------------------------------------------------------------
+from .clients import BROWSERS as BROWSERS
 from .clients import CLIENTS as CLIENTS
 from .clients import CURL_VARIANTS as CURL_VARIANTS
+from .clients import REDIRECT_MODES as REDIRECT_MODES
+from .clients import BrowserClient as BrowserClient
 from .clients import CallClient as CallClient
 from .clients import ChromiumClient as ChromiumClient
 from .clients import Client as Client
 from .clients import ClientUnavailable as ClientUnavailable
 from .clients import CurlClient as CurlClient
+from .clients import FetchResponse as FetchResponse
+from .clients import FirefoxClient as FirefoxClient
 from .clients import HttpxAsyncClient as HttpxAsyncClient
 from .clients import HttpxClient as HttpxClient
 from .clients import MissingBrowser as MissingBrowser
@@ -161,6 +166,7 @@ __all__ = [
     "ClientUnavailable", "CurlClient", "HttpxAsyncClient", "HttpxClient", "MissingBrowser",
     "Outcome", "RequestsClient", "UrllibClient", "find_browser", "make_client",
     "open_browser", "rule_of",
+    "BROWSERS", "BrowserClient", "FetchResponse", "FirefoxClient", "REDIRECT_MODES",
     # experiments: observe, and what is built on it
     "Observation", "Request", "describe_hops", "observe", "watch_all",
     "Experiment", "follows_by_default", "observe_experiment", "run_clients",

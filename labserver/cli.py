@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .clients import CLIENTS, ClientUnavailable, make_client
+from .clients.node import install_node_helpers
 from .experiments.credentials import (
     DEFAULT_PORT_SCENARIOS,
     SCENARIOS,
@@ -106,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "cheatsheet", help="run the lessons' experiments and print the cheat sheet as a "
                            "printable HTML page (redirect it to a file)")
+    commands.add_parser(
+        "setup", help="install the lab's Node helpers (the Firefox driver) from their lock "
+                      "file, if npm is here; the Python side is requirements.txt")
     learn = commands.add_parser(
         "lessons", help="copy the lessons without their outputs, for a learner to work in")
     learn.add_argument("--into", type=Path, default=LEARNER_FOLDER,
@@ -148,7 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args.port)
+    if args.command == "setup":
+        print(install_node_helpers())
+        return 0
     if args.command == "lessons":
+        print(install_node_helpers())
         return _copy_lessons(args.into)
     if args.command == "default-ports":
         return _default_ports(args.scenario, args.client)

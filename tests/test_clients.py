@@ -17,22 +17,23 @@ from labserver import (
     make_client,
     run_experiment,
 )
+from labserver.clients import BROWSERS, FirefoxClient, MissingBrowser, open_browser
 from labserver.clients.curl import curl_command
 from labserver.experiments.matrix import run_form_posts
 
 needs_curl = pytest.mark.skipif(CurlClient.unavailable_reason() is not None,
                                 reason=str(CurlClient.unavailable_reason()))
-needs_browser = pytest.mark.skipif(ChromiumClient.unavailable_reason() is not None,
-                                   reason=str(ChromiumClient.unavailable_reason()))
 
 PYTHON_CLIENTS = [HttpxClient, HttpxAsyncClient, RequestsClient, UrllibClient]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if ChromiumClient.unavailable_reason() is not None:
-        pytest.skip(ChromiumClient.unavailable_reason())
-    with ChromiumClient() as running:
+@pytest.fixture(scope="module", params=list(BROWSERS))
+def browser(request):
+    """Each engine in turn: every browser test runs in Chromium and in Firefox."""
+    engine = BROWSERS[request.param]
+    if engine.unavailable_reason() is not None:
+        pytest.skip(engine.unavailable_reason())
+    with engine() as running:
         yield running
 
 
@@ -104,9 +105,10 @@ def test_httpx_async_works_while_an_event_loop_runs_in_this_thread(server):
 
 
 def test_make_client_names_the_valid_clients():
-    with pytest.raises(ValueError, match="httpx, httpx-async, requests, urllib, curl, chromium"):
+    names = ["httpx", "httpx-async", "requests", "urllib", "curl", "chromium", "firefox"]
+    with pytest.raises(ValueError, match=", ".join(names)):
         make_client("netscape")
-    assert list(CLIENTS) == ["httpx", "httpx-async", "requests", "urllib", "curl", "chromium"]
+    assert list(CLIENTS) == names
 
 
 def test_curl_is_typed_as_a_person_types_it():
@@ -170,26 +172,22 @@ def test_a_missing_program_is_a_clear_unavailable_error(monkeypatch):
         CurlClient()
 
 
-@needs_browser
 def test_browser_fetch_keeps_a_302_put_as_fetch_says(server, browser):
     row = _run(server, browser, 302, "PUT")
     assert row["final_method"] == "PUT" and row["body_arrived"]
 
 
-@needs_browser
 def test_browser_fetch_turns_a_302_post_into_a_get_without_content_type(server, browser):
     row = _run(server, browser, 302, "POST")
     assert row["final_method"] == "GET" and not row["content_type_arrived"]
 
 
-@needs_browser
 def test_browser_fetch_reports_a_network_error_by_name(server, browser, closed_port_url):
     browser.prepare(server.url)
     outcome = browser.send("GET", closed_port_url)
     assert outcome.status is None and outcome.error == "TypeError"
 
 
-@needs_browser
 def test_browser_form_post_through_303_arrives_as_get_and_307_as_post(server, browser):
     rows = run_form_posts(server, browser, codes=(303, 307)).set_index("code")
     assert rows.loc[303, "final_method"] == "GET"
@@ -204,3 +202,58 @@ def test_the_network_log_marks_a_cached_308_as_from_the_disk_cache(server):
     assert [(r.status, r.came_from) for r in first] == [(308, "network"), (200, "network")]
     assert [(r.status, r.came_from) for r in second] == [(308, "disk cache"), (200, "network")]
     assert second[0].location == "/echo?seen=network-log"
+
+
+def test_fetch_in_follow_mode_says_it_was_redirected_and_where_it_landed(server, browser):
+    answer = browser.fetch(server.url + "/redirect/302", redirect="follow")
+    assert (answer.type, answer.status, answer.redirected) == ("basic", 200, True)
+    assert answer.url == server.url + "/echo"
+
+
+def test_fetch_in_manual_mode_hands_back_an_opaque_redirect_with_nothing_readable(
+        server, browser):
+    url = server.url + "/redirect/307"
+    with server.journal.watch() as hops:
+        answer = browser.fetch(url, redirect="manual")
+    assert (answer.type, answer.status, answer.headers, answer.url) == ("opaqueredirect", 0, 0, url)
+    assert [hop.path for hop in hops] == ["/redirect/307"]  # the target was never asked
+
+
+def test_fetch_in_error_mode_rejects_with_a_type_error_after_one_request(server, browser):
+    with server.journal.watch() as hops:
+        answer = browser.fetch(server.url + "/redirect/301", redirect="error")
+    assert answer.error == "TypeError" and answer.status is None
+    assert len(hops) == 1
+
+
+def test_fetch_refuses_a_redirect_mode_fetch_does_not_have(server, browser):
+    with pytest.raises(ValueError, match="follow, manual, error"):
+        browser.fetch(server.url + "/echo", redirect="ignore")
+
+
+def test_a_browser_reports_its_version(browser):
+    assert browser.version[:1].isdigit()
+
+
+def test_firefox_without_its_driver_package_says_to_run_setup(monkeypatch, tmp_path):
+    monkeypatch.setattr("labserver.clients.node.NODE_DIR", tmp_path)
+    assert "python -m labserver setup" in str(FirefoxClient.unavailable_reason())
+
+
+def test_firefox_without_node_says_to_install_node(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert "Node.js is not installed" in str(FirefoxClient.unavailable_reason())
+
+
+def test_a_missing_browser_names_its_engine_and_says_why_on_use(monkeypatch):
+    monkeypatch.setattr(FirefoxClient, "unavailable_reason", classmethod(lambda cls: "no Firefox"))
+    stand_in = open_browser("firefox")
+    assert isinstance(stand_in, MissingBrowser) and stand_in.name == "firefox"
+    with pytest.raises(ClientUnavailable, match="no Firefox"):
+        stand_in.fetch("http://127.0.0.1:1/")
+    stand_in.close()  # closing what never started is harmless
+
+
+def test_open_browser_names_the_engines_it_knows():
+    with pytest.raises(ValueError, match="chromium, firefox"):
+        open_browser("netscape")

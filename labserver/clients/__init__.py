@@ -1,14 +1,17 @@
 """The clients: one module per kind (Python libraries, curl, a browser), one registry."""
 
 from .base import CallClient, Client, ClientUnavailable, Outcome, loopback_httpx, loopback_session
-from .chromium import ChromiumClient, MissingBrowser, find_browser, open_browser
+from .browser import REDIRECT_MODES, BrowserClient, FetchResponse, MissingBrowser
+from .chromium import ChromiumClient, NetworkRow, find_browser
 from .curl import CURL_VARIANTS, CurlClient, curl_command
+from .firefox import FirefoxClient, find_firefox
 from .python import HttpxAsyncClient, HttpxClient, RequestsClient, UrllibClient
-from .registry import CLIENTS, make_client, rule_of
+from .registry import BROWSERS, CLIENTS, make_client, open_browser, rule_of
 
 __all__ = [
-    "CLIENTS", "CURL_VARIANTS", "CallClient", "ChromiumClient", "Client", "ClientUnavailable",
-    "CurlClient", "HttpxAsyncClient", "HttpxClient", "MissingBrowser", "Outcome",
-    "RequestsClient", "UrllibClient", "curl_command", "find_browser", "loopback_httpx",
-    "loopback_session", "make_client", "open_browser", "rule_of",
+    "BROWSERS", "CLIENTS", "CURL_VARIANTS", "REDIRECT_MODES", "BrowserClient", "CallClient",
+    "ChromiumClient", "Client", "ClientUnavailable", "curl_command", "CurlClient",
+    "FetchResponse", "find_browser", "find_firefox", "FirefoxClient", "HttpxAsyncClient",
+    "HttpxClient", "loopback_httpx", "loopback_session", "make_client", "MissingBrowser",
+    "NetworkRow", "open_browser", "Outcome", "RequestsClient", "rule_of", "UrllibClient",
 ]

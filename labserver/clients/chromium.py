@@ -1,18 +1,14 @@
-"""A real browser as a client: Chromium's ``fetch()`` and HTML form POSTs.
+"""Chromium (and Chrome, Edge) as a lab browser, driven through Playwright.
 
-Browsers follow the WHATWG Fetch standard, which is where "POST becomes GET after a
-302" was finally written down. The lab drives an installed Chromium-family browser
-(Debian's ``chromium``, Chrome, Edge) through Playwright; it never downloads one.
-
-Playwright's synchronous API refuses to run in a thread with a running asyncio loop,
-which is the case in a Jupyter kernel. So every browser call runs in one private
-worker thread, and the browser is started once per adapter, not per experiment.
+The lab drives an installed Chromium-family browser (Debian's ``chromium``, Chrome,
+Edge); it never downloads one. Playwright's synchronous API refuses to run in a thread
+with a running asyncio loop, which is the case in a Jupyter kernel. So every browser call
+runs in one private worker thread, and the browser is started once per adapter, not per
+experiment. What is the same in every engine lives in :mod:`.browser`.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple, TypeVar
@@ -20,7 +16,8 @@ from urllib.parse import urlsplit
 
 from ..server.tls import LabCertificates
 from ..vocabulary import TIMEOUT_SECONDS
-from .base import Client, ClientUnavailable, Outcome
+from .base import ClientUnavailable
+from .browser import BrowserClient, find_executable
 
 T = TypeVar("T")
 
@@ -44,18 +41,6 @@ LAUNCH_ARGS = [
     "--disable-default-apps", "--disable-extensions",
 ]
 
-_FETCH = """async ({url, method, body, headers}) => {
-  try {
-    const response = await fetch(url, {method, body: body === null ? undefined : body,
-                                       headers, redirect: "follow", cache: "no-store"});
-    await response.arrayBuffer();
-    return {status: response.status, error: null, detail: null};
-  } catch (e) {
-    return {status: null, error: e.name, detail: e.message};
-  }
-}"""
-
-
 class NetworkRow(NamedTuple):
     """One row of :meth:`ChromiumClient.network_log`: a response as DevTools lists it."""
 
@@ -68,35 +53,20 @@ class NetworkRow(NamedTuple):
 
 def find_browser() -> str | None:
     """The path of an installed Chromium-family browser, or None."""
-    configured = os.environ.get(BROWSER_ENV)
-    if configured:
-        return shutil.which(configured) or (configured if os.path.exists(configured) else None)
-    for candidate in _CANDIDATES:
-        found = shutil.which(candidate) or (candidate if os.path.isabs(candidate)
-                                            and os.path.exists(candidate) else None)
-        if found:
-            return found
-    return None
+    return find_executable(_CANDIDATES, BROWSER_ENV)
 
 
-class ChromiumClient(Client):
-    """A headless Chromium-family browser; ``send`` calls ``fetch()`` from a lab page."""
+class ChromiumClient(BrowserClient):
+    """A headless Chromium-family browser, driven through Playwright."""
 
     name = "chromium"
-    rule = (
-        "Fetch standard, HTTP-redirect fetch: after 301 or 302 a POST becomes GET; after "
-        "303 every method but GET and HEAD becomes GET; then the body is dropped and the "
-        "request-body headers (Content-Type, Content-Encoding, Content-Language, "
-        "Content-Location) are removed. 307 and 308 keep method, body and headers."
-    )
+    engine = "Chromium"
 
     def __init__(self, *, tls: LabCertificates | None = None) -> None:
         reason = self.unavailable_reason()
         if reason:
             raise ClientUnavailable(reason)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium")
-        self._origin: str | None = None
-        self._closed = False
         # Trust exactly the lab server's key, in this browser process only.
         self._args = LAUNCH_ARGS + (
             [f"--ignore-certificate-errors-spki-list={tls.server_spki_sha256}"] if tls else [])
@@ -131,46 +101,34 @@ class ChromiumClient(Client):
         # Generous: under a loaded machine (parallel tests) a page load can be slow.
         self._page.set_default_timeout(TIMEOUT_SECONDS * 3000)
 
-    def prepare(self, base_url: str) -> None:
-        """Show the lab page of ``base_url``'s origin, so ``fetch()`` there is same-origin."""
-        parts = urlsplit(base_url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if self._origin != origin:
-            self._call(lambda: self._page.goto(origin + "/page"))
-            self._origin = origin
+    def _goto(self, url: str) -> int | None:
+        response = self._call(lambda: self._page.goto(url))
+        return response.status if response else None
 
-    def send(self, method: str, url: str, *, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> Outcome:
-        """``fetch(url)`` from the page on show (see :meth:`prepare`), following redirects."""
-        if self._origin is None:
-            self.prepare(url)
-        arguments = {"url": url, "method": method, "headers": headers or {},
-                     "body": None if body is None else body.decode()}
-        result = self._call(lambda: self._page.evaluate(_FETCH, arguments))
-        return Outcome(status=result["status"], error=result["error"], detail=result["detail"])
+    def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
+        return self._call(lambda: self._page.evaluate(script, arg))
 
-    def open(self, url: str) -> None:
-        """Show the page at ``url`` (a lab form, say) in the browser's tab."""
-        def work() -> None:
-            self._origin = None  # the tab leaves the fetch page
-            self._page.goto(url)
-        self._call(work)
-
-    def submit_form(self) -> Outcome:
-        """Press the submit button of the page on show and wait for where it lands."""
-        def work() -> Outcome:
+    def _submit(self) -> int | None:
+        def work() -> int | None:
             with self._page.expect_navigation() as navigation:
                 self._page.click("button[type=submit]")
             response = navigation.value
-            return Outcome(status=response.status if response else None)
+            return response.status if response else None
         return self._call(work)
 
-    def reload(self) -> Outcome:
-        """Press reload on the page on show, as a person would after a form POST."""
-        def work() -> Outcome:
-            response = self._page.reload()
-            return Outcome(status=response.status if response else None)
-        return self._call(work)
+    def _reload(self) -> int | None:
+        response = self._call(self._page.reload)
+        return response.status if response else None
+
+    def _version(self) -> str:
+        return self._call(lambda: self._browser.version)
+
+    def _shutdown(self) -> None:
+        def work() -> None:
+            self._browser.close()
+            self._playwright.stop()
+        self._call(work)
+        self._worker.shutdown()
 
     def network_log(self, url: str) -> list[NetworkRow]:
         """Navigate to ``url`` and return what the browser's Network panel would list.
@@ -208,68 +166,3 @@ class ChromiumClient(Client):
                 session.detach()
             return rows
         return self._call(work)
-
-    @property
-    def version(self) -> str:
-        """The browser's version, as it reports it."""
-        return self._call(lambda: self._browser.version)
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-
-        def work() -> None:
-            self._browser.close()
-            self._playwright.stop()
-        self._call(work)
-        self._worker.shutdown()
-
-
-class MissingBrowser(Client):
-    """Stands in for a browser that is not installed: using it says so in one sentence.
-
-    It has the browser's methods, so ``hasattr`` and ``close()`` behave; each one that
-    would drive the browser raises :class:`ClientUnavailable` with the reason instead.
-    """
-
-    name = "chromium"
-    rule = ChromiumClient.rule
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-    def _missing(self) -> ClientUnavailable:
-        return ClientUnavailable(self.reason)
-
-    def prepare(self, base_url: str) -> None:
-        raise self._missing()
-
-    def send(self, method: str, url: str, *, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> Outcome:
-        raise self._missing()
-
-    def open(self, url: str) -> None:
-        raise self._missing()
-
-    def submit_form(self) -> Outcome:
-        raise self._missing()
-
-    def network_log(self, url: str) -> list[NetworkRow]:
-        raise self._missing()
-
-    def reload(self) -> Outcome:
-        raise self._missing()
-
-    @property
-    def version(self) -> str:
-        raise self._missing()
-
-    def __repr__(self) -> str:
-        return f"<no browser: {self.reason}>"
-
-
-def open_browser(*, tls: LabCertificates | None = None) -> ChromiumClient | MissingBrowser:
-    """Start the lesson's browser once; without one, a stand-in whose cells say why."""
-    reason = ChromiumClient.unavailable_reason()
-    return MissingBrowser(reason) if reason else ChromiumClient(tls=tls)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from ..server.tls import LabCertificates
 from .base import Client
+from .browser import BrowserClient, MissingBrowser
 from .chromium import ChromiumClient
 from .curl import CURL_VARIANTS, CurlClient
+from .firefox import FirefoxClient
 from .python import HttpxAsyncClient, HttpxClient, RequestsClient, UrllibClient
 
 CLIENTS: dict[str, type[Client]] = {
@@ -19,8 +21,25 @@ CLIENTS: dict[str, type[Client]] = {
     "urllib": UrllibClient,
     "curl": CurlClient,
     "chromium": ChromiumClient,
+    "firefox": FirefoxClient,
 }
 """Adapters by the name the command line and the lessons use, in the lessons' order."""
+
+
+BROWSERS: dict[str, type[BrowserClient]] = {"chromium": ChromiumClient, "firefox": FirefoxClient}
+"""The browser engines, by client name."""
+
+
+def open_browser(engine: str = "chromium", *,
+                 tls: LabCertificates | None = None) -> BrowserClient | MissingBrowser:
+    """Start a lesson's browser once; without it, a stand-in whose cells say why."""
+    try:
+        kind = BROWSERS[engine]
+    except KeyError:
+        raise ValueError(f"unknown browser {engine!r}; choose one of: {', '.join(BROWSERS)}") \
+            from None
+    reason = kind.unavailable_reason()
+    return MissingBrowser(reason, engine) if reason else kind(tls=tls)
 
 
 def make_client(name: str, *, tls: LabCertificates | None = None) -> Client:

@@ -1,0 +1,223 @@
+"""What every browser engine does for the lab, written once: ``fetch()`` from a lab page,
+a form POST, a reload, and ``fetch()``'s three redirect modes.
+
+An engine (Chromium through Playwright, Firefox through puppeteer-core) supplies only
+the primitives: go to a URL, evaluate a script in the page, press submit, reload. So the
+same JavaScript runs in every engine, and a difference in a table is the engine's, not
+the lab's. Browsers follow the WHATWG Fetch standard, where "POST becomes GET after a
+302" was finally written down.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from ..server.tls import LabCertificates
+from .base import Client, ClientUnavailable, Outcome
+
+FETCH_RULE = (
+    "Fetch standard, HTTP-redirect fetch: after 301 or 302 a POST becomes GET; after "
+    "303 every method but GET and HEAD becomes GET; then the body is dropped and the "
+    "request-body headers (Content-Type, Content-Encoding, Content-Language, "
+    "Content-Location) are removed. 307 and 308 keep method, body and headers."
+)
+
+REDIRECT_MODES = ("follow", "manual", "error")
+"""``fetch(url, {redirect})``: follow the redirect, hand it back unread, or fail."""
+
+_FETCH = """async ({url, method, body, headers, redirect}) => {
+  try {
+    const response = await fetch(url, {method, body: body === null ? undefined : body,
+                                       headers, redirect, cache: "no-store"});
+    const text = await response.text();
+    return {status: response.status, type: response.type, redirected: response.redirected,
+            url: response.url, headers: [...response.headers.keys()].length,
+            location: response.headers.get("location"), text, error: null, detail: null};
+  } catch (e) {
+    return {status: null, type: null, redirected: null, url: null, headers: null,
+            location: null, text: null, error: e.name, detail: e.message};
+  }
+}"""
+
+
+def find_executable(candidates: tuple[str, ...], env: str) -> str | None:
+    """The first installed browser: the executable ``env`` names if it is set, else the
+    first of ``candidates`` (names on PATH, or absolute install paths) that exists."""
+    configured = os.environ.get(env)
+    for candidate in (configured,) if configured else candidates:
+        found = shutil.which(candidate) or (candidate if os.path.exists(candidate) else None)
+        if found:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class FetchResponse:
+    """What a page's script can read of ``fetch()``'s answer: the Response object's fields,
+    or the error it rejected with."""
+
+    type: str | None
+    """``basic`` (same origin), ``cors``, ``opaqueredirect`` (a redirect in manual mode)."""
+    status: int | None
+    redirected: bool | None
+    url: str | None
+    headers: int | None
+    """How many response headers the script can see (an opaque redirect shows none)."""
+    location: str | None
+    text: str | None
+    error: str | None = None
+    """``TypeError`` where fetch() rejected: a network error, as Fetch calls it."""
+    detail: str | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        return Outcome(status=self.status, error=self.error, detail=self.detail)
+
+
+class BrowserClient(Client):
+    """A headless browser engine; ``send`` calls ``fetch()`` from a lab page.
+
+    Subclasses start the engine in ``__init__`` and supply the primitives below.
+    """
+
+    name: str
+    rule: ClassVar[str] = FETCH_RULE
+    engine: ClassVar[str]
+    """The engine's name as a learner knows it (``Chromium``, ``Firefox``)."""
+
+    _origin: str | None = None
+    _closed: bool = False
+
+    # -- what each engine supplies ----------------------------------------------------
+
+    @abstractmethod
+    def __init__(self, *, tls: LabCertificates | None = None) -> None:
+        """Start the engine; with ``tls``, accept the lab's https server."""
+
+    @abstractmethod
+    def _goto(self, url: str) -> int | None:
+        """Navigate the tab to ``url``; the status the navigation ended on."""
+
+    @abstractmethod
+    def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
+        """Run the async function ``script`` with ``arg`` in the page; its result."""
+
+    @abstractmethod
+    def _submit(self) -> int | None:
+        """Press the page's submit button; the status the navigation ended on."""
+
+    @abstractmethod
+    def _reload(self) -> int | None:
+        """Press reload; the status the navigation ended on."""
+
+    @abstractmethod
+    def _version(self) -> str:
+        """The engine's version, as it reports it."""
+
+    @abstractmethod
+    def _shutdown(self) -> None:
+        """Close the engine and whatever drives it."""
+
+    # -- the same for every engine ----------------------------------------------------
+
+    def prepare(self, base_url: str) -> None:
+        """Show the lab page of ``base_url``'s origin, so ``fetch()`` there is same-origin."""
+        parts = urlsplit(base_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if self._origin != origin:
+            self._goto(origin + "/page")
+            self._origin = origin
+
+    def fetch(self, url: str, *, method: str = "GET", body: bytes | None = None,
+              headers: dict[str, str] | None = None, redirect: str = "follow") -> FetchResponse:
+        """``fetch(url, {method, body, headers, redirect})`` from the page on show."""
+        if redirect not in REDIRECT_MODES:
+            raise ValueError(f"redirect must be one of {', '.join(REDIRECT_MODES)}, "
+                             f"not {redirect!r}")
+        if self._origin is None:
+            self.prepare(url)
+        result = self._evaluate(_FETCH, {"url": url, "method": method, "headers": headers or {},
+                                         "body": None if body is None else body.decode(),
+                                         "redirect": redirect})
+        return FetchResponse(**result)
+
+    def send(self, method: str, url: str, *, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> Outcome:
+        """``fetch(url)`` from the page on show (see :meth:`prepare`), following redirects."""
+        return self.fetch(url, method=method, body=body, headers=headers).outcome
+
+    def open(self, url: str) -> Outcome:
+        """Navigate the tab to ``url``, as typing it in the address bar would."""
+        self._origin = None  # the tab leaves the fetch page
+        return Outcome(status=self._goto(url))
+
+    def submit_form(self) -> Outcome:
+        """Press the submit button of the page on show and wait for where it lands."""
+        self._origin = None
+        return Outcome(status=self._submit())
+
+    def reload(self) -> Outcome:
+        """Press reload on the page on show, as a person would after a form POST."""
+        return Outcome(status=self._reload())
+
+    @property
+    def version(self) -> str:
+        """The browser's version, as it reports it."""
+        return self._version()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._shutdown()
+
+
+class MissingBrowser(Client):
+    """Stands in for a browser that is not installed: using it says so in one sentence.
+
+    It has a browser's methods, so ``hasattr`` and ``close()`` behave; each one that
+    would drive the browser raises :class:`ClientUnavailable` with the reason instead.
+    """
+
+    rule = FETCH_RULE
+
+    def __init__(self, reason: str, name: str = "chromium") -> None:
+        self.reason = reason
+        self.name = name
+
+    def _missing(self) -> ClientUnavailable:
+        return ClientUnavailable(self.reason)
+
+    def prepare(self, base_url: str) -> None:
+        raise self._missing()
+
+    def send(self, method: str, url: str, *, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> Outcome:
+        raise self._missing()
+
+    def fetch(self, url: str, *, method: str = "GET", body: bytes | None = None,
+              headers: dict[str, str] | None = None, redirect: str = "follow") -> FetchResponse:
+        raise self._missing()
+
+    def open(self, url: str) -> Outcome:
+        raise self._missing()
+
+    def submit_form(self) -> Outcome:
+        raise self._missing()
+
+    def reload(self) -> Outcome:
+        raise self._missing()
+
+    def network_log(self, url: str) -> list[Any]:
+        raise self._missing()
+
+    @property
+    def version(self) -> str:
+        raise self._missing()
+
+    def __repr__(self) -> str:
+        return f"<no {self.name}: {self.reason}>"

@@ -1,0 +1,139 @@
+"""Firefox (Gecko) as a lab browser: the second engine, so a table can show two.
+
+Playwright drives only its own patched Firefox builds, which would be a download. The
+stock browser (Debian's ``firefox-esr``) speaks WebDriver BiDi, the W3C protocol, and
+``puppeteer-core`` drives it over that without downloading anything. puppeteer-core is
+a Node package, so the browser is held by one small Node process
+(``labserver/node/firefox.mjs``) that this adapter sends one JSON line per command; the
+experiment itself stays in Python, and the JavaScript a page runs is the same as in
+Chromium (:mod:`.browser`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import threading
+from typing import Any
+
+from ..server.tls import LabCertificates
+from ..vocabulary import TIMEOUT_SECONDS
+from .base import ClientUnavailable
+from .browser import BrowserClient, find_executable
+from .node import NODE_DIR, node_helpers_installed
+
+FIREFOX_ENV = "REDIRECT_LAB_FIREFOX"
+"""Set this to a Firefox executable to use it instead of the first one found."""
+
+_CANDIDATES = (
+    "firefox-esr", "firefox",
+    "/Applications/Firefox.app/Contents/MacOS/firefox",
+    r"C:\Program Files\Mozilla Firefox\firefox.exe",
+)
+
+
+def find_firefox() -> str | None:
+    """The path of an installed Firefox, or None."""
+    return find_executable(_CANDIDATES, FIREFOX_ENV)
+
+
+class FirefoxClient(BrowserClient):
+    """A headless Firefox, driven by puppeteer-core over WebDriver BiDi.
+
+    With ``tls`` the browser accepts the lab server's certificate. Firefox has no switch
+    to trust one key, as Chromium has, so it accepts any certificate in this private
+    profile; every experiment goes to loopback only.
+    """
+
+    name = "firefox"
+    engine = "Firefox"
+
+    def __init__(self, *, tls: LabCertificates | None = None) -> None:
+        reason = self.unavailable_reason()
+        if reason:
+            raise ClientUnavailable(reason)
+        self._lock = threading.Lock()
+        self._log = tempfile.TemporaryFile()
+        self._driver = subprocess.Popen(
+            [shutil.which("node") or "node", str(NODE_DIR / "firefox.mjs")], cwd=NODE_DIR,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True)
+        try:
+            self._version_text = self._command(
+                "launch", executablePath=find_firefox(), acceptInsecureCerts=tls is not None,
+                timeoutMs=TIMEOUT_SECONDS * 3000)
+        except Exception:
+            self._stop_driver()
+            raise
+
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        if shutil.which("node") is None:
+            return "Node.js is not installed (it drives Firefox): apt-get install nodejs"
+        if not node_helpers_installed():
+            return ("puppeteer-core (it drives Firefox) is not installed or out of date: "
+                    "python -m labserver setup")
+        if find_firefox() is None:
+            return ("no Firefox found: apt-get install firefox-esr (Debian), or install "
+                    f"Firefox (macOS, Windows), or set {FIREFOX_ENV} to its executable")
+        return None
+
+    def _command(self, op: str, **args: Any) -> Any:
+        """Send one command to the driver and wait for its one-line answer."""
+        assert self._driver.stdin is not None and self._driver.stdout is not None
+        with self._lock:
+            try:
+                self._driver.stdin.write(json.dumps({"op": op, **args}) + "\n")
+                self._driver.stdin.flush()
+                line = self._driver.stdout.readline()
+            except BrokenPipeError:
+                line = ""
+        if not line:
+            raise RuntimeError(f"the Firefox driver stopped: {self._driver_log()}")
+        answer = json.loads(line)
+        if not answer["ok"]:
+            raise RuntimeError(f"Firefox: {answer['error']}")
+        return answer["value"]
+
+    def _driver_log(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace").strip()[-2000:] or "(no message)"
+
+    def _goto(self, url: str) -> int | None:
+        status: int | None = self._command("goto", url=url)
+        return status
+
+    def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
+        return self._command("evaluate", script=script, arg=arg)
+
+    def _submit(self) -> int | None:
+        status: int | None = self._command("submit")
+        return status
+
+    def _reload(self) -> int | None:
+        status: int | None = self._command("reload")
+        return status
+
+    def _version(self) -> str:
+        return str(self._version_text).removeprefix("firefox/")
+
+    def _shutdown(self) -> None:
+        try:
+            self._command("close")
+        except (RuntimeError, OSError):
+            pass  # the driver is gone already; nothing is left to close
+        self._stop_driver()
+
+    def _stop_driver(self) -> None:
+        # End of input ends the driver's loop, which closes the browser if it is open.
+        if self._driver.stdin:
+            self._driver.stdin.close()
+        try:
+            self._driver.wait(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self._driver.kill()
+            self._driver.wait()
+        if self._driver.stdout:
+            self._driver.stdout.close()
+        self._log.close()
