@@ -30,5 +30,11 @@ clients normally send them."""
 TIMEOUT_SECONDS = 5.0
 """Generous for loopback; a client that hangs longer is reported as an error."""
 
+REFERRER_POLICIES: tuple[str, ...] = (
+    "no-referrer", "no-referrer-when-downgrade", "same-origin", "origin", "strict-origin",
+    "origin-when-cross-origin", "strict-origin-when-cross-origin", "unsafe-url")
+"""The policies of W3C Referrer Policy §3 (``Referrer-Policy`` and ``fetch()``'s
+``referrerPolicy``), which decide what ``Referer`` a request carries."""
+
 MAX_CHAIN = 100
 """The longest redirect chain the lab serves (``/chain/<n>``)."""

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from labserver import LabServer
+from labserver import BROWSERS, BrowserClient, LabServer
 
 
 @pytest.fixture(scope="module")
@@ -17,3 +17,15 @@ def http(server: LabServer) -> Iterator[httpx.Client]:
     """A client that does not follow redirects, to see each answer as sent."""
     with httpx.Client(base_url=server.url, timeout=5) as client:
         yield client
+
+
+@pytest.fixture(scope="module", params=list(BROWSERS))
+def browser(request: pytest.FixtureRequest) -> Iterator[BrowserClient]:
+    """Each engine in turn (Chromium, Firefox), started once per test module; a missing
+    engine skips its tests with the reason."""
+    engine = BROWSERS[request.param]
+    reason = engine.unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    with engine() as running:
+        yield running

@@ -17,7 +17,7 @@ from labserver import (
     make_client,
     run_experiment,
 )
-from labserver.clients import BROWSERS, FirefoxClient, MissingBrowser, open_browser
+from labserver.clients import FirefoxClient, MissingBrowser, open_browser
 from labserver.clients.curl import curl_command
 from labserver.experiments.matrix import run_form_posts
 
@@ -25,16 +25,6 @@ needs_curl = pytest.mark.skipif(CurlClient.unavailable_reason() is not None,
                                 reason=str(CurlClient.unavailable_reason()))
 
 PYTHON_CLIENTS = [HttpxClient, HttpxAsyncClient, RequestsClient, UrllibClient]
-
-
-@pytest.fixture(scope="module", params=list(BROWSERS))
-def browser(request):
-    """Each engine in turn: every browser test runs in Chromium and in Firefox."""
-    engine = BROWSERS[request.param]
-    if engine.unavailable_reason() is not None:
-        pytest.skip(engine.unavailable_reason())
-    with engine() as running:
-        yield running
 
 
 @pytest.fixture

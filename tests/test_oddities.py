@@ -65,3 +65,41 @@ def test_a_flood_of_headers_gets_a_json_4xx(server):
 
 def test_cross_origin_answers_allow_any_lab_origin(http):
     assert http.get("/echo").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def _raw_answer(server, target):
+    """The status and the Location header's bytes, exactly as sent."""
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    connection.request("GET", target)
+    response = connection.getresponse()
+    raw = response.msg.get("Location")
+    connection.close()
+    return response.status, None if raw is None else raw.encode("latin-1")
+
+
+@pytest.mark.parametrize(("query", "sent"), [
+    ("%2Fecho%3Fq%3D%C3%A9t%C3%A9", "/echo?q=été".encode()),  # raw UTF-8
+    ("%E9", b"\xe9"),  # one byte that is not UTF-8
+    ("", b""),  # an empty Location
+    ("data%3A%2CHI", b"data:,HI"),
+    ("a+b", b"a+b"),  # a plus sign stays a plus sign
+])
+def test_location_sends_the_percent_decoded_bytes_exactly(server, query, sent):
+    assert _raw_answer(server, f"/location/307?bytes={query}") == (307, sent)
+
+
+def test_the_journal_keeps_the_raw_location_one_character_per_byte(server):
+    with server.journal.watch() as hops:
+        _raw_answer(server, "/location/302?bytes=%E9t%C3%A9")
+    assert hops[0].location.encode("latin-1") == b"\xe9t\xc3\xa9"
+
+
+@pytest.mark.parametrize(("target", "status"), [
+    ("/location/302", 400),  # no bytes= at all
+    ("/location/302?bytes=%0D%0ASet-Cookie:%20x=1", 400),  # header injection
+    ("/location/302?bytes=%00", 400),
+    ("/location/200?bytes=%2F", 404),
+])
+def test_location_refuses_what_it_cannot_or_must_not_send(server, target, status):
+    assert _raw_answer(server, target)[0] == status

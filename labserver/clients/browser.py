@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..server.tls import LabCertificates
+from ..vocabulary import REFERRER_POLICIES
 from .base import Client, ClientUnavailable, Outcome
 
 FETCH_RULE = (
@@ -30,17 +31,22 @@ FETCH_RULE = (
 REDIRECT_MODES = ("follow", "manual", "error")
 """``fetch(url, {redirect})``: follow the redirect, hand it back unread, or fail."""
 
-_FETCH = """async ({url, method, body, headers, redirect}) => {
+FETCH_MODES = ("cors", "no-cors", "same-origin")
+"""``fetch(url, {mode})``: what the page may read of a cross-origin answer."""
+
+_FETCH = """async ({url, method, body, headers, redirect, mode, referrerPolicy}) => {
   try {
     const response = await fetch(url, {method, body: body === null ? undefined : body,
-                                       headers, redirect, cache: "no-store"});
+                                       headers, redirect, mode, referrerPolicy,
+                                       cache: "no-store"});
     const text = await response.text();
-    return {status: response.status, type: response.type, redirected: response.redirected,
-            url: response.url, headers: [...response.headers.keys()].length,
+    return {status: response.status, status_text: response.statusText, type: response.type,
+            redirected: response.redirected, url: response.url,
+            headers: [...response.headers.keys()].length,
             location: response.headers.get("location"), text, error: null, detail: null};
   } catch (e) {
-    return {status: null, type: null, redirected: null, url: null, headers: null,
-            location: null, text: null, error: e.name, detail: e.message};
+    return {status: null, status_text: null, type: null, redirected: null, url: null,
+            headers: null, location: null, text: null, error: e.name, detail: e.message};
   }
 }"""
 
@@ -62,8 +68,10 @@ class FetchResponse:
     or the error it rejected with."""
 
     type: str | None
-    """``basic`` (same origin), ``cors``, ``opaqueredirect`` (a redirect in manual mode)."""
+    """``basic`` (same origin), ``cors``, ``opaque`` (no-cors), ``opaqueredirect`` (a
+    redirect in manual mode)."""
     status: int | None
+    status_text: str | None
     redirected: bool | None
     url: str | None
     headers: int | None
@@ -134,16 +142,22 @@ class BrowserClient(Client):
             self._origin = origin
 
     def fetch(self, url: str, *, method: str = "GET", body: bytes | None = None,
-              headers: dict[str, str] | None = None, redirect: str = "follow") -> FetchResponse:
-        """``fetch(url, {method, body, headers, redirect})`` from the page on show."""
-        if redirect not in REDIRECT_MODES:
-            raise ValueError(f"redirect must be one of {', '.join(REDIRECT_MODES)}, "
-                             f"not {redirect!r}")
+              headers: dict[str, str] | None = None, redirect: str = "follow",
+              mode: str = "cors", referrer_policy: str = "") -> FetchResponse:
+        """``fetch(url, {method, body, headers, redirect, mode, referrerPolicy})`` from the
+        page on show (an empty ``referrer_policy`` leaves the page's own in force)."""
+        for option, value, valid in (("redirect", redirect, REDIRECT_MODES),
+                                     ("mode", mode, FETCH_MODES),
+                                     ("referrer_policy", referrer_policy,
+                                      ("", *REFERRER_POLICIES))):
+            if value not in valid:
+                raise ValueError(f"{option} must be one of {', '.join(valid)}, not {value!r}")
         if self._origin is None:
             self.prepare(url)
         result = self._evaluate(_FETCH, {"url": url, "method": method, "headers": headers or {},
                                          "body": None if body is None else body.decode(),
-                                         "redirect": redirect})
+                                         "redirect": redirect, "mode": mode,
+                                         "referrerPolicy": referrer_policy})
         return FetchResponse(**result)
 
     def send(self, method: str, url: str, *, body: bytes | None = None,
@@ -200,7 +214,8 @@ class MissingBrowser(Client):
         raise self._missing()
 
     def fetch(self, url: str, *, method: str = "GET", body: bytes | None = None,
-              headers: dict[str, str] | None = None, redirect: str = "follow") -> FetchResponse:
+              headers: dict[str, str] | None = None, redirect: str = "follow",
+              mode: str = "cors", referrer_policy: str = "") -> FetchResponse:
         raise self._missing()
 
     def open(self, url: str) -> Outcome:

@@ -18,7 +18,7 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntity
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request
 
-from ..vocabulary import CODES, DEFAULT_TARGET, MAX_CHAIN, METHODS
+from ..vocabulary import CODES, DEFAULT_TARGET, MAX_CHAIN, METHODS, REFERRER_POLICIES
 from .journal import Journal
 from .oddities import oddities_blueprint
 from .params import one_of, whole_number
@@ -34,7 +34,7 @@ ENDPOINTS: dict[str, str] = {
     "/redirect/<code>?to=<local path>&cache=<how>": (
         f"answers <code> (one of {', '.join(map(str, CODES))}) with Location <local path>"
         f" (default {DEFAULT_TARGET}), for any method; cache: none, max-age=N or expires=N"
-        " (default no-store)"
+        " (default no-store); referrer_policy: a Referrer-Policy for the redirect to send"
     ),
     "/echo": "describes the request that arrived: method, path, query, headers, body",
     "/journal?since=<seq>": "every request the server received, in order (after <seq>)",
@@ -45,6 +45,8 @@ ENDPOINTS: dict[str, str] = {
     "/loop?code=302": "a redirect to itself, for ever",
     "/no-location/<code>": "a 3xx with no Location header",
     "/two-locations": "a 302 with two Location headers",
+    "/location/<code>?bytes=": "a 3xx whose Location is exactly these percent-decoded bytes "
+                               "(raw UTF-8, invalid UTF-8, empty, any scheme)",
     "/open-redirect?next=<URL>": "DELIBERATELY VULNERABLE: a 302 to any URL, unchecked",
     "/orders": "Post/Redirect/Get: a form whose POST answers 303 with its receipt",
     "/service/<path>": "a service that may be up, in maintenance (307) or failed over (307)",
@@ -258,7 +260,14 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
             caching = caching_headers(request.args.get("cache"))
         except ValueError as problem:
             return json_error(400, str(problem), example="/redirect/308?cache=none")
-        return redirect_to(status, location, caching)
+        policy = request.args.get("referrer_policy")
+        if policy is not None and policy not in REFERRER_POLICIES:
+            return json_error(400, f"referrer_policy must be one of {', '.join(REFERRER_POLICIES)}",
+                              example="/redirect/302?referrer_policy=origin")
+        answer = redirect_to(status, location, caching)
+        if policy:
+            answer.headers["Referrer-Policy"] = policy
+        return answer
 
     @app.route("/echo", methods=METHODS, provide_automatic_options=False)
     def echo() -> Response:

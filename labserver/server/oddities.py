@@ -9,7 +9,9 @@ is served on loopback only.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import Headers
@@ -17,7 +19,7 @@ from werkzeug.urls import iri_to_uri
 
 from ..vocabulary import CODES, MAX_CHAIN, METHODS
 from .params import one_of, whole_number
-from .responses import json_answer, json_error, redirect_to
+from .responses import NO_STORE, json_answer, json_error, redirect_to
 
 
 class _TwoLocations(Response):
@@ -27,6 +29,32 @@ class _TwoLocations(Response):
         headers = super().get_wsgi_headers(environ)
         headers.add("Location", "/echo?location=second")
         return headers
+
+
+class _RawLocation(Response):
+    """A response whose Location header is sent byte for byte.
+
+    Werkzeug percent-encodes a Location it sends (``iri_to_uri``); browsers meet raw
+    UTF-8 and even invalid bytes in the wild, so this puts them back after Werkzeug is
+    done. A WSGI header value is a latin-1 string, one character per byte.
+    """
+
+    raw_location: bytes = b""
+
+    def get_wsgi_headers(self, environ: dict[str, Any]) -> Headers:
+        headers = super().get_wsgi_headers(environ)
+        headers["Location"] = self.raw_location.decode("latin-1")
+        return headers
+
+
+def _query_bytes(name: str) -> bytes | None:
+    """The percent-decoded bytes of one query parameter, exactly (``request.args`` would
+    decode them as UTF-8 and replace what is not). ``+`` stays a plus sign."""
+    for pair in request.query_string.split(b"&"):
+        key, _, value = pair.partition(b"=")
+        if key == name.encode():
+            return unquote_to_bytes(value)
+    return None
 
 
 def _code_arg() -> int | Response:
@@ -78,6 +106,24 @@ def oddities_blueprint() -> Blueprint:
             return json_error(404, f"/no-location/{code} is not a redirect the lab serves",
                               codes=list(CODES))
         return json_answer({"redirect": status, "location": None}, status)
+
+    @odd.route("/location/<code>", **route)
+    def raw_location(code: str) -> Response:
+        status = one_of(code, CODES)
+        if status is None:
+            return json_error(404, f"/location/{code} is not a redirect the lab serves",
+                              codes=list(CODES))
+        location = _query_bytes("bytes")
+        if location is None:
+            return json_error(400, "say which bytes to send: /location/302?bytes=%2Fecho "
+                              "(percent-encoded; %C3%A9 is UTF-8 é, %E9 a lone latin-1 byte)")
+        if any(byte < 32 or byte == 0x7F for byte in location):
+            return json_error(400, "a Location cannot contain line breaks or other control "
+                              "characters (that would be header injection)")
+        answer = _RawLocation(status=f"{status} {HTTPStatus(status).phrase}",
+                              headers=NO_STORE)
+        answer.raw_location = location
+        return answer
 
     @odd.route("/two-locations", **route)
     def two_locations() -> Response:
