@@ -57,6 +57,15 @@ def _query_bytes(name: str) -> bytes | None:
     return None
 
 
+def _path_code(code: str, route: str) -> int | Response:
+    """The redirect code named in the path, or the 404 that says which ones exist."""
+    status = one_of(code, CODES)
+    if status is None:
+        return json_error(404, f"{route}/{code} is not a redirect the lab serves",
+                          codes=list(CODES))
+    return status
+
+
 def _code_arg() -> int | Response:
     code = one_of(request.args.get("code", "302"), CODES)
     if code is None:
@@ -101,18 +110,16 @@ def oddities_blueprint() -> Blueprint:
 
     @odd.route("/no-location/<code>", **route)
     def no_location(code: str) -> Response:
-        status = one_of(code, CODES)
-        if status is None:
-            return json_error(404, f"/no-location/{code} is not a redirect the lab serves",
-                              codes=list(CODES))
+        status = _path_code(code, "/no-location")
+        if isinstance(status, Response):
+            return status
         return json_answer({"redirect": status, "location": None}, status)
 
     @odd.route("/location/<code>", **route)
     def raw_location(code: str) -> Response:
-        status = one_of(code, CODES)
-        if status is None:
-            return json_error(404, f"/location/{code} is not a redirect the lab serves",
-                              codes=list(CODES))
+        status = _path_code(code, "/location")
+        if isinstance(status, Response):
+            return status
         location = _query_bytes("bytes")
         if location is None:
             return json_error(400, "say which bytes to send: /location/302?bytes=%2Fecho "
