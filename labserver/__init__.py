@@ -49,6 +49,8 @@ from .clients import open_browser as open_browser
 from .clients import rule_of as rule_of
 
 # -- experiments -----------------------------------------------------------------------
+from .experiments.browsers import fetch_in_mode as fetch_in_mode
+from .experiments.browsers import redirect_modes as redirect_modes
 from .experiments.caching import CACHE_SPECS as CACHE_SPECS
 from .experiments.caching import cache_reuse as cache_reuse
 from .experiments.credentials import CREDENTIALS as CREDENTIALS
@@ -74,6 +76,7 @@ from .experiments.observe import describe_hops as describe_hops
 from .experiments.observe import observe as observe
 from .experiments.observe import watch_all as watch_all
 from .experiments.probes import BODY_HEADERS_SENT as BODY_HEADERS_SENT
+from .experiments.probes import ODD_LOCATIONS as ODD_LOCATIONS
 from .experiments.probes import api_move as api_move
 from .experiments.probes import body_headers_after_get as body_headers_after_get
 from .experiments.probes import browser_reading as browser_reading
@@ -82,6 +85,7 @@ from .experiments.probes import follow as follow
 from .experiments.probes import judge_targets as judge_targets
 from .experiments.probes import lab_answers as lab_answers
 from .experiments.probes import landings as landings
+from .experiments.probes import odd_locations as odd_locations
 from .experiments.probes import redirect_limits as redirect_limits
 from .experiments.probes import unreplayable_bodies as unreplayable_bodies
 from .experiments.spec import Expectation as Expectation
@@ -172,10 +176,11 @@ __all__ = [
     "Experiment", "follows_by_default", "observe_experiment", "run_clients",
     "run_experiment", "run_form_posts", "run_matrix", "each_method", "tidy",
     "BODY_HEADERS_SENT", "api_move", "body_headers_after_get", "browser_reading",
-    "curl_verbose", "follow",
+    "curl_verbose", "follow", "ODD_LOCATIONS", "odd_locations",
     "judge_targets", "lab_answers", "landings", "redirect_limits", "unreplayable_bodies",
     "CREDENTIALS", "SCENARIOS", "CredentialLab", "run_credentials", "run_scenario_matrix",
     "run_on_default_ports",
+    "fetch_in_mode", "redirect_modes",
     "CACHE_SPECS", "cache_reuse", "cited_defaults", "observed_defaults",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching

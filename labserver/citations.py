@@ -113,6 +113,26 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "stream) is a network error for every code but 303; more than 20 redirects is a "
         "network error; Authorization is removed when the origin changes",
         f"{_FETCH}#http-redirect-fetch")),
+    ("fetch-redirect-modes", Citation(
+        "Fetch", '"HTTP fetch" (redirect mode) and "opaque-redirect filtered response"',
+        "WHATWG Fetch standard (living standard)",
+        "a redirect in \"error\" mode is a network error (fetch() rejects with a TypeError); "
+        "in \"manual\" mode the page gets an opaque-redirect filtered response: type "
+        "\"opaqueredirect\", status 0, empty status message, no headers (so no Location), "
+        "no body; in \"follow\" mode Response.redirected is true and Response.url the last URL",
+        f"{_FETCH}#concept-filtered-response-opaque-redirect")),
+    ("fetch-origin-header", Citation(
+        "Fetch", '"append a request Origin header"', "WHATWG Fetch standard (living standard)",
+        "Origin is sent on CORS requests and on every request whose method is neither GET "
+        "nor HEAD; after a redirect from one origin to another the request's origin is "
+        "tainted and serialised as \"null\"",
+        f"{_FETCH}#append-a-request-origin-header")),
+    ("wpt-fetch-redirect", Citation(
+        "web-platform-tests", "fetch/api/redirect/", "the browsers' shared test suite",
+        "executable assertions of Fetch's redirect rules (method, count, mode, location, "
+        "schemes, data: URLs, Origin, Referer) that every engine runs; "
+        "tests/test_wpt_fetch_redirect.py mirrors them in the lab",
+        "https://github.com/web-platform-tests/wpt/tree/master/fetch/api/redirect")),
     ("fetch-preflight", Citation(
         "Fetch", '"CORS-preflight fetch"', "WHATWG Fetch standard (living standard)",
         "before a cross-origin request that is not simple, the browser sends an OPTIONS "
@@ -256,6 +276,11 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "Playwright for Python", "docs", "BrowserType.launch(executable_path=...)",
         "drives an installed browser instead of downloading one",
         "https://playwright.dev/python/docs/api/class-browsertype")),
+    ("puppeteer-firefox", Citation(
+        "Puppeteer", "docs", "Firefox support over WebDriver BiDi",
+        "puppeteer-core launches an installed Firefox (executablePath) and drives it over "
+        "the W3C WebDriver BiDi protocol, without downloading a browser",
+        "https://pptr.dev/webdriver-bidi")),
     ("flask-redirect", Citation(
         "Flask", "docs", "flask.redirect",
         "redirect(location, code=302) by default",

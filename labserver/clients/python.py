@@ -22,7 +22,8 @@ T = TypeVar("T")
 def _httpx_outcome(call: Callable[[], httpx.Response]) -> Outcome:
     try:
         return Outcome(status=call().status_code)
-    except httpx.HTTPError as exc:
+    # InvalidURL is not an HTTPError: httpx raises it for a Location it cannot make a URL of.
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return Outcome(status=None, error=type(exc).__name__, detail=str(exc))
 
 
@@ -119,7 +120,8 @@ class RequestsClient(Client):
         try:
             response = self._session.request(method, url, data=body, headers=headers,
                                              timeout=TIMEOUT_SECONDS)
-        except requests.RequestException as exc:
+        # A Location that is not UTF-8 escapes requests as a bare UnicodeDecodeError.
+        except (requests.RequestException, UnicodeError) as exc:
             return Outcome(status=None, error=type(exc).__name__, detail=str(exc))
         return Outcome(status=response.status_code)
 
@@ -160,5 +162,7 @@ class UrllibClient(Client):
         except urllib.error.HTTPError as exc:
             exc.close()
             return Outcome(status=exc.code)
-        except (urllib.error.URLError, OSError) as exc:
+        # http.client.InvalidURL (a ValueError) and UnicodeError: a Location urllib
+        # cannot turn into a request line.
+        except (urllib.error.URLError, OSError, ValueError) as exc:
             return Outcome(status=None, error=type(exc).__name__, detail=str(exc))

@@ -16,8 +16,8 @@ import pandas as pd
 
 from ..clients import (
     CLIENTS,
+    BrowserClient,
     CallClient,
-    ChromiumClient,
     Client,
     ClientUnavailable,
     CurlClient,
@@ -189,7 +189,7 @@ def follows_by_default(server: LabServer) -> pd.DataFrame:
 FORM_CODES: tuple[int, ...] = (302, 303, 307, 308)
 
 
-def run_form_posts(server: LabServer, browser: ChromiumClient | MissingBrowser, *,
+def run_form_posts(server: LabServer, browser: BrowserClient | MissingBrowser, *,
                    codes: tuple[int, ...] = FORM_CODES) -> pd.DataFrame:
     """A real HTML form POST through each redirect code: one tidy row per code.
 
@@ -199,7 +199,7 @@ def run_form_posts(server: LabServer, browser: ChromiumClient | MissingBrowser, 
     rows = []
     for code in codes:
         browser.open(f"{server.url}/form/{code}")
-        press = CallClient("chromium form", lambda *_: browser.submit_form())
+        press = CallClient(f"{browser.name} form", lambda *_: browser.submit_form())
         seen = observe(press, Request("POST", f"/form/{code}", body=b"form"), (server,))
         rows.append(seen.row(code))
     return tidy(rows)

@@ -21,7 +21,7 @@ from ..server.journal import Entry
 from ..server.lab import LabServer
 from ..server.targets import TRICKY_TARGETS, UnsafeTarget, safe_target, visible
 from ..vocabulary import BODY, MAX_CHAIN, TIMEOUT_SECONDS
-from .observe import Request, observe
+from .observe import Observation, Request, observe
 
 
 def follow(server: LabServer, client: Client, path: str, *, method: str = "GET",
@@ -44,6 +44,50 @@ def landings(server: LabServer, client: Client, paths: dict[str, str]) -> pd.Dat
     """:func:`follow` for each named case of ``paths``, one row per case."""
     return pd.DataFrame([{"case": case, **follow(server, client, path)}
                          for case, path in paths.items()])
+
+
+# -- odd Location values --------------------------------------------------------------
+
+ODD_LOCATIONS: dict[str, str] = {
+    "empty": "/location/302?bytes=",
+    "missing": "/no-location/302",
+    "raw UTF-8: /echo?q=été": "/location/302?bytes=%2Fecho%3Fq%3D%C3%A9t%C3%A9",
+    "invalid UTF-8: /echo?q=\\xE9": "/location/302?bytes=%2Fecho%3Fq%3D%E9",
+    "a space: /echo?q=a b": "/location/302?bytes=%2Fecho%3Fq%3Da%20b",
+    "only a fragment: #top": "/location/302?bytes=%23top",
+    "data:,hi": "/location/302?bytes=data%3A%2Chi",
+    "about:blank": "/location/302?bytes=about%3Ablank",
+    "javascript:void(0)": "/location/302?bytes=javascript%3Avoid(0)",
+    "a custom scheme: myapp://open": "/location/302?bytes=myapp%3A%2F%2Fopen",
+}
+"""Location values met in the wild, each sent byte for byte by ``/location/302``."""
+
+
+def _what_happened(seen: Observation) -> str:
+    """One phrase for a client's answer to an odd Location, read from the journal."""
+    asked, error = len(seen.hops), seen.result.error
+    if not seen.hops:
+        return "sent nothing"
+    ended = error or f"status {seen.result.status}"
+    if seen.last is not None and seen.last.target == seen.hops[0].target:
+        return f"looped to itself: {asked} requests, then {ended}"
+    if error:
+        return f"{error} after {asked} requests" if asked > 1 else f"refused: {error}"
+    if seen.last is not None:
+        return f"went to {visible(seen.last.target)}"
+    return f"kept the {seen.hops[0].status}"
+
+
+def odd_locations(server: LabServer, client: Client,
+                  cases: dict[str, str] = ODD_LOCATIONS) -> pd.DataFrame:
+    """What ``client`` does with each odd Location of ``cases``: where its next request
+    went (the journal's bytes, as they arrived), or that it kept the 3xx, or its error."""
+    rows = []
+    for case, path in cases.items():
+        seen = observe(client, Request("GET", path), (server,))
+        rows.append({"case": case, "client": client.name, "result": _what_happened(seen),
+                     "hops": seen.describe()})
+    return pd.DataFrame(rows)
 
 
 # -- moving an API -------------------------------------------------------------------

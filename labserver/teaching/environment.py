@@ -15,7 +15,15 @@ from pathlib import Path
 import httpx
 import pandas as pd
 
-from ..clients import ChromiumClient, CurlClient, MissingBrowser, find_browser
+from ..clients import (
+    BrowserClient,
+    ChromiumClient,
+    CurlClient,
+    FirefoxClient,
+    MissingBrowser,
+    find_browser,
+    find_firefox,
+)
 from ..experiments.default_ports import default_ports_unavailable, where_default_ports
 from ..server.lab import LabServer
 
@@ -49,14 +57,18 @@ class Need:
 NEED_CHECKS: dict[str, Need] = {
     "curl": Need("curl", lambda: CurlClient.unavailable_reason(), lambda: _curl_version()),
     "chromium": Need("Playwright and a Chromium-family browser",
-                     lambda: ChromiumClient.unavailable_reason(), lambda: _browser_version()),
+                     lambda: ChromiumClient.unavailable_reason(),
+                     lambda: _version_of(find_browser())),
+    "firefox": Need("Node.js, puppeteer-core and Firefox",
+                    lambda: FirefoxClient.unavailable_reason(),
+                    lambda: _version_of(find_firefox())),
     "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
                          lambda: where_default_ports()),
 }
 
 
-def _browser_version() -> str:
-    path = find_browser()
+def _version_of(path: str | None) -> str:
+    """A browser's version as its ``--version`` prints it, from its path."""
     if path is None:
         return "not found"
     try:
@@ -108,22 +120,24 @@ def _curl_version() -> str:
     return first.split()[1] if first else "unknown"
 
 
-def client_versions(browser: ChromiumClient | MissingBrowser | None = None) -> pd.DataFrame:
-    """The version of every client a lesson measures.
+def client_versions(*browsers: BrowserClient | MissingBrowser) -> pd.DataFrame:
+    """The version of every client a lesson measures, with each browser it started.
 
     Redirect rules change between versions (urllib keeps HEAD on a redirect only since
     CPython gh-99730, in Python 3.13), so a lesson's table says which versions it shows.
+    Without a browser the table says "not started" for Chromium.
     """
-    browser_version = ("not started" if browser is None
-                       else "not installed" if isinstance(browser, MissingBrowser)
-                       else browser.version)
     rows = {
         "httpx": version("httpx"),
         "requests": version("requests"),
         "urllib (Python)": platform.python_version(),
         "curl": _curl_version(),
-        "chromium": browser_version,
     }
+    for browser in browsers or (None,):
+        name = "chromium" if browser is None else browser.name
+        rows[name] = ("not started" if browser is None
+                      else "not installed" if isinstance(browser, MissingBrowser)
+                      else browser.version)
     return pd.Series(rows, name="version").rename_axis("client").to_frame()
 
 
