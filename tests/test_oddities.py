@@ -3,6 +3,7 @@
 import http.client
 
 import pytest
+from rawhttp import exchange, locations, status_and_body
 
 from labserver.vocabulary import MAX_CHAIN
 
@@ -69,13 +70,10 @@ def test_cross_origin_answers_allow_any_lab_origin(http):
 
 def _raw_answer(server, target):
     """The status and the Location header's bytes, exactly as sent."""
-    host, port = server.url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=5)
-    connection.request("GET", target)
-    response = connection.getresponse()
-    raw = response.msg.get("Location")
-    connection.close()
-    return response.status, None if raw is None else raw.encode("latin-1")
+    answer = exchange(server, f"GET {target} HTTP/1.1\r\nHost: lab\r\n"
+                              "Connection: close\r\n\r\n".encode())
+    sent = locations(answer)
+    return status_and_body(answer)[0], sent[0].encode("latin-1") if sent else None
 
 
 @pytest.mark.parametrize(("query", "sent"), [

@@ -100,20 +100,22 @@ class FirefoxClient(BrowserClient):
         self._log.seek(0)
         return self._log.read().decode(errors="replace").strip()[-2000:] or "(no message)"
 
+    def _status(self, op: str, **args: Any) -> int | None:
+        """A navigation command's answer: the status it ended on (None if no response)."""
+        status = self._command(op, **args)
+        return None if status is None else int(status)
+
     def _goto(self, url: str) -> int | None:
-        status: int | None = self._command("goto", url=url)
-        return status
+        return self._status("goto", url=url)
 
     def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
         return self._command("evaluate", script=script, arg=arg)
 
     def _submit(self) -> int | None:
-        status: int | None = self._command("submit")
-        return status
+        return self._status("submit")
 
     def _reload(self) -> int | None:
-        status: int | None = self._command("reload")
-        return status
+        return self._status("reload")
 
     def _version(self) -> str:
         return str(self._version_text).removeprefix("firefox/")
