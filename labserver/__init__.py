@@ -42,6 +42,7 @@ from .clients import HttpxClient as HttpxClient
 from .clients import MissingBrowser as MissingBrowser
 from .clients import Outcome as Outcome
 from .clients import RequestsClient as RequestsClient
+from .clients import Showing as Showing
 from .clients import UrllibClient as UrllibClient
 from .clients import find_browser as find_browser
 from .clients import make_client as make_client
@@ -49,8 +50,13 @@ from .clients import open_browser as open_browser
 from .clients import rule_of as rule_of
 
 # -- experiments -----------------------------------------------------------------------
+from .experiments.browsers import CORS_REQUESTS as CORS_REQUESTS
+from .experiments.browsers import cors_through_redirects as cors_through_redirects
+from .experiments.browsers import fetch_from as fetch_from
 from .experiments.browsers import fetch_in_mode as fetch_in_mode
+from .experiments.browsers import origins_across_hops as origins_across_hops
 from .experiments.browsers import redirect_modes as redirect_modes
+from .experiments.browsers import referers_across_hops as referers_across_hops
 from .experiments.caching import CACHE_SPECS as CACHE_SPECS
 from .experiments.caching import cache_reuse as cache_reuse
 from .experiments.credentials import CREDENTIALS as CREDENTIALS
@@ -70,6 +76,8 @@ from .experiments.matrix import run_experiment as run_experiment
 from .experiments.matrix import run_form_posts as run_form_posts
 from .experiments.matrix import run_matrix as run_matrix
 from .experiments.matrix import tidy as tidy
+from .experiments.navigation import navigations as navigations
+from .experiments.navigation import page_redirects as page_redirects
 from .experiments.observe import Observation as Observation
 from .experiments.observe import Request as Request
 from .experiments.observe import describe_hops as describe_hops
@@ -170,7 +178,7 @@ __all__ = [
     "ClientUnavailable", "CurlClient", "HttpxAsyncClient", "HttpxClient", "MissingBrowser",
     "Outcome", "RequestsClient", "UrllibClient", "find_browser", "make_client",
     "open_browser", "rule_of",
-    "BROWSERS", "BrowserClient", "FetchResponse", "FirefoxClient", "REDIRECT_MODES",
+    "BROWSERS", "BrowserClient", "FetchResponse", "FirefoxClient", "REDIRECT_MODES", "Showing",
     # experiments: observe, and what is built on it
     "Observation", "Request", "describe_hops", "observe", "watch_all",
     "Experiment", "follows_by_default", "observe_experiment", "run_clients",
@@ -180,7 +188,8 @@ __all__ = [
     "judge_targets", "lab_answers", "landings", "redirect_limits", "unreplayable_bodies",
     "CREDENTIALS", "SCENARIOS", "CredentialLab", "run_credentials", "run_scenario_matrix",
     "run_on_default_ports",
-    "fetch_in_mode", "redirect_modes",
+    "fetch_in_mode", "redirect_modes", "fetch_from", "CORS_REQUESTS", "cors_through_redirects",
+    "origins_across_hops", "referers_across_hops", "navigations", "page_redirects",
     "CACHE_SPECS", "cache_reuse", "cited_defaults", "observed_defaults",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching

@@ -122,11 +122,45 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "no body; in \"follow\" mode Response.redirected is true and Response.url the last URL",
         f"{_FETCH}#concept-filtered-response-opaque-redirect")),
     ("fetch-origin-header", Citation(
-        "Fetch", '"append a request Origin header"', "WHATWG Fetch standard (living standard)",
+        "Fetch", '"append a request Origin header" and "serializing a request origin"',
+        "WHATWG Fetch standard (living standard)",
         "Origin is sent on CORS requests and on every request whose method is neither GET "
-        "nor HEAD; after a redirect from one origin to another the request's origin is "
-        "tainted and serialised as \"null\"",
-        f"{_FETCH}#append-a-request-origin-header")),
+        "nor HEAD; it is serialised as \"null\" once the request's redirect-taint is not "
+        "same-origin, that is after a hop from one origin to another made from a URL whose "
+        "origin is not the request's own",
+        f"{_FETCH}#serializing-a-request-origin")),
+    ("wpt-fetch-origin", Citation(
+        "web-platform-tests", "fetch/origin/assorted.window.js", "the browsers' shared test suite",
+        "a POST redirected from another origin back to the page's own origin arrives with "
+        "Origin: null",
+        "https://github.com/web-platform-tests/wpt/blob/master/fetch/origin/assorted.window.js")),
+    ("fetch-cors-check", Citation(
+        "Fetch", '"CORS check"', "WHATWG Fetch standard (living standard)",
+        "every response to a CORS request, a redirect included, must carry an "
+        "Access-Control-Allow-Origin that lets the request's origin read it, or the fetch is "
+        "a network error", f"{_FETCH}#cors-check")),
+    ("fetch-redirect-status", Citation(
+        "Fetch", '"redirect status"', "WHATWG Fetch standard (living standard)",
+        "a redirect status is 301, 302, 303, 307 or 308: a browser follows no other code, "
+        "300 included", f"{_FETCH}#redirect-status")),
+    ("referrer-policy-redirect", Citation(
+        "Referrer Policy", '"Set request\'s referrer policy on redirect"',
+        "W3C Referrer Policy (editor's draft)",
+        "a Referrer-Policy header on a redirect replaces the request's policy for the next "
+        "hop; with no policy set, a browser uses strict-origin-when-cross-origin (the full "
+        "URL to its own origin, only the origin elsewhere, nothing from https to http)",
+        "https://w3c.github.io/webappsec-referrer-policy/#set-requests-referrer-policy-on-redirect")),
+    ("html-meta-refresh", Citation(
+        "HTML", '"Refresh state" (http-equiv="refresh")', "WHATWG HTML standard (living standard)",
+        "a meta refresh, and the Refresh header handled the same way, sends the browser on "
+        "after the page has loaded; it is not an HTTP redirect and carries no status code",
+        "https://html.spec.whatwg.org/multipage/semantics.html#attr-meta-http-equiv-refresh")),
+    ("mdn-redirect-precedence", Citation(
+        "MDN", '"Redirections in HTTP", order of precedence', "MDN Web Docs",
+        "HTTP redirects are followed first; a script that changes location runs while the "
+        "page loads; a meta refresh (or Refresh header) applies once it has loaded",
+        "https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/Redirections"
+        "#order_of_precedence")),
     ("wpt-fetch-redirect", Citation(
         "web-platform-tests", "fetch/api/redirect/", "the browsers' shared test suite",
         "executable assertions of Fetch's redirect rules (method, count, mode, location, "
@@ -206,7 +240,8 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
     ("rfc6797", Citation(
         "RFC 6797", "", "HTTP Strict Transport Security (HSTS)",
         "a host that sent Strict-Transport-Security is contacted only over https until the "
-        "policy expires", "https://www.rfc-editor.org/rfc/rfc6797.html")),
+        "policy expires: the browser rewrites http:// to https:// before anything is sent; "
+        "HSTS hosts are named by domain names only, never by IP address", "https://www.rfc-editor.org/rfc/rfc6797.html")),
     ("rfc9700-open-redirect", Citation(
         "RFC 9700", "§4.11", "Open Redirection",
         "clients and authorization servers must not expose URLs that forward the browser to "

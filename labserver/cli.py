@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clients import CLIENTS, ClientUnavailable, make_client
+from .clients import BROWSERS, CLIENTS, ClientUnavailable, make_client
 from .clients.node import install_node_helpers
 from .experiments.credentials import (
     DEFAULT_PORT_SCENARIOS,
@@ -61,8 +61,8 @@ def matrix_table(client_name: str, scenario: str = "same-origin") -> pd.DataFram
 
 
 def build_cheat_sheet() -> CheatSheet:
-    """Lesson 21's sheet on fresh servers: every client whose program is here."""
-    names = ("httpx", "requests", "urllib", "curl", "chromium")
+    """Lesson 23's sheet on fresh servers: every client whose program is here."""
+    names = ("httpx", "requests", "urllib", "curl", *BROWSERS)
     with LabServer() as server, CredentialLab() as lab:
         matrix, _ = run_clients(server, names)
         credentials, _ = run_clients(lab, names, runner=run_credentials, tls=lab.certificates)
@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     learn.add_argument("--into", type=Path, default=LEARNER_FOLDER,
                        help=f"folder for the copy (default {LEARNER_FOLDER}/)")
     inside = commands.add_parser(
-        "default-ports", help="run lesson 13's experiment on ports 80 and 443 and print it as "
+        "default-ports", help="run lesson 15's experiment on ports 80 and 443 and print it as "
                               "JSON (run inside a private network namespace by the lesson)")
     inside.add_argument("--scenario", action="append", choices=list(DEFAULT_PORT_SCENARIOS))
     inside.add_argument("--client", action="append", choices=list(CLIENTS))

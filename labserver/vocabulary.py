@@ -36,5 +36,11 @@ REFERRER_POLICIES: tuple[str, ...] = (
 """The policies of W3C Referrer Policy §3 (``Referrer-Policy`` and ``fetch()``'s
 ``referrerPolicy``), which decide what ``Referer`` a request carries."""
 
+CORS_ANSWERS: tuple[str, ...] = ("allow", "none", "redirect-preflight")
+"""How a lab redirect answers a cross-origin ``fetch()`` (``/redirect/<code>?cors=``):
+``allow`` lets any origin read it and answers a preflight; ``none`` sends no
+``Access-Control-Allow-Origin``; ``redirect-preflight`` answers the preflight itself with
+the redirect."""
+
 MAX_CHAIN = 100
 """The longest redirect chain the lab serves (``/chain/<n>``)."""

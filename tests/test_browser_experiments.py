@@ -1,5 +1,5 @@
 """Experiments that read what a page's script sees (Fetch's redirect modes), and the odd
-Location values every client meets (lesson 15)."""
+Location values every client meets (lesson 17)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Lesson 13's experiment on ports 80 and 443, here or in a private network namespace."""
+"""Lesson 15's experiment on ports 80 and 443, here or in a private network namespace."""
 
 import pandas as pd
 import pytest

@@ -51,7 +51,7 @@ GRADED = r"\*\*.+: (\d+ of \d+ right\.|write your prediction first\.)"
 """How a verdict of :mod:`labserver.exercises` starts when rendered as Markdown."""
 
 BLANK_VERDICT = "write your prediction first."
-FIX_IT = {"17_what_frameworks_send.ipynb"}
+FIX_IT = {"19_what_frameworks_send.ipynb"}
 """Lessons whose exercise is code to fix: the stored verdict grades the broken code, which
 is the problem statement, not an answer."""
 
@@ -84,7 +84,7 @@ def test_solutions_stay_folded_until_opened(lesson):
             assert html.startswith("<details><summary>Solution")
 
 
-NOT_OBSERVING = {"00_start_here.ipynb", "07_the_3xx_reference.ipynb", "20_which_redirect.ipynb"}
+NOT_OBSERVING = {"00_start_here.ipynb", "07_the_3xx_reference.ipynb", "22_which_redirect.ipynb"}
 OBSERVING_LESSONS = [lesson for lesson in LESSONS if lesson.name not in NOT_OBSERVING]
 """Lessons whose prose states what the lab observed (07 checks a cited table cell by
 cell, 20 grades a function; 00 observes nothing)."""

@@ -108,7 +108,7 @@ def test_fuzzed_requests_get_a_2xx_3xx_or_4xx_and_never_a_location_off_the_serve
 
 
 def test_the_open_redirect_is_the_one_endpoint_that_leaves(http):
-    """The fuzz test's one exception, on purpose (lesson 19)."""
+    """The fuzz test's one exception, on purpose (lesson 21)."""
     response = http.get("/open-redirect", params={"next": "https://evil.example/"})
     assert urlsplit(response.headers["Location"]).hostname == "evil.example"
 
@@ -196,7 +196,7 @@ def test_nested_json_of_any_depth_gets_an_answer_not_a_500(http, depth, kind):
 
 @pytest.fixture(scope="module")
 def allow_listed():
-    """A server that trusts another origin, as lessons 12 and 18 set them up."""
+    """A server that trusts another origin, as lessons 14 and 20 set them up."""
     with LabServer() as server, LabServer(name="other") as other:
         server.allow_redirects_to(other)
         yield server, other

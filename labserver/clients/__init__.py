@@ -1,7 +1,7 @@
 """The clients: one module per kind (Python libraries, curl, a browser), one registry."""
 
 from .base import CallClient, Client, ClientUnavailable, Outcome, loopback_httpx, loopback_session
-from .browser import REDIRECT_MODES, BrowserClient, FetchResponse, MissingBrowser
+from .browser import REDIRECT_MODES, BrowserClient, FetchResponse, MissingBrowser, Showing
 from .chromium import ChromiumClient, NetworkRow, find_browser
 from .curl import CURL_VARIANTS, CurlClient, curl_command
 from .firefox import FirefoxClient, find_firefox
@@ -13,5 +13,5 @@ __all__ = [
     "ChromiumClient", "Client", "ClientUnavailable", "curl_command", "CurlClient",
     "FetchResponse", "find_browser", "find_firefox", "FirefoxClient", "HttpxAsyncClient",
     "HttpxClient", "loopback_httpx", "loopback_session", "make_client", "MissingBrowser",
-    "NetworkRow", "open_browser", "Outcome", "RequestsClient", "rule_of", "UrllibClient",
+    "NetworkRow", "open_browser", "Outcome", "RequestsClient", "rule_of", "Showing", "UrllibClient",
 ]

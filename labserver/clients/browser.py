@@ -14,7 +14,7 @@ import os
 import shutil
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
 from ..server.tls import LabCertificates
@@ -49,6 +49,20 @@ _FETCH = """async ({url, method, body, headers, redirect, mode, referrerPolicy})
             headers: null, location: null, text: null, error: e.name, detail: e.message};
   }
 }"""
+
+
+_SHOWING = """async () => {
+  if (document.readyState !== "complete")
+    await new Promise((done) => addEventListener("load", done, {once: true}));
+  return {url: location.href, text: document.body ? document.body.innerText : ""};
+}"""
+
+
+class Showing(NamedTuple):
+    """What the tab shows: the address bar, and the page's text."""
+
+    url: str
+    text: str
 
 
 def find_executable(candidates: tuple[str, ...], env: str) -> str | None:
@@ -116,8 +130,8 @@ class BrowserClient(Client):
         """Run the async function ``script`` with ``arg`` in the page; its result."""
 
     @abstractmethod
-    def _submit(self) -> int | None:
-        """Press the page's submit button; the status the navigation ended on."""
+    def _click(self, selector: str) -> int | None:
+        """Click the element ``selector`` names; the status the navigation ended on."""
 
     @abstractmethod
     def _reload(self) -> int | None:
@@ -173,7 +187,16 @@ class BrowserClient(Client):
     def submit_form(self) -> Outcome:
         """Press the submit button of the page on show and wait for where it lands."""
         self._origin = None
-        return Outcome(status=self._submit())
+        return Outcome(status=self._click("button[type=submit]"))
+
+    def follow_link(self) -> Outcome:
+        """Click the first link of the page on show and wait for where it lands."""
+        self._origin = None
+        return Outcome(status=self._click("a"))
+
+    def showing(self) -> Showing:
+        """The address and text of the page on show, once it has loaded."""
+        return Showing(**self._evaluate(_SHOWING, {}))
 
     def reload(self) -> Outcome:
         """Press reload on the page on show, as a person would after a form POST."""
@@ -222,6 +245,12 @@ class MissingBrowser(Client):
         raise self._missing()
 
     def submit_form(self) -> Outcome:
+        raise self._missing()
+
+    def follow_link(self) -> Outcome:
+        raise self._missing()
+
+    def showing(self) -> Showing:
         raise self._missing()
 
     def reload(self) -> Outcome:

@@ -108,10 +108,10 @@ class ChromiumClient(BrowserClient):
     def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
         return self._call(lambda: self._page.evaluate(script, arg))
 
-    def _submit(self) -> int | None:
+    def _click(self, selector: str) -> int | None:
         def work() -> int | None:
             with self._page.expect_navigation() as navigation:
-                self._page.click("button[type=submit]")
+                self._page.click(selector)
             response = navigation.value
             return response.status if response else None
         return self._call(work)

@@ -111,8 +111,8 @@ class FirefoxClient(BrowserClient):
     def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
         return self._command("evaluate", script=script, arg=arg)
 
-    def _submit(self) -> int | None:
-        return self._status("submit")
+    def _click(self, selector: str) -> int | None:
+        return self._status("click", selector=selector)
 
     def _reload(self) -> int | None:
         return self._status("reload")

@@ -18,7 +18,7 @@ import hishel
 import pandas as pd
 from hishel.httpx import CacheClient
 
-from ..clients import CallClient, ChromiumClient, MissingBrowser, Outcome
+from ..clients import BrowserClient, CallClient, Client, Outcome
 from ..server.lab import LabServer
 from ..vocabulary import CODES
 from .observe import Request, observe
@@ -51,13 +51,14 @@ def _asks(server: LabServer, path: str, visit: Callable[[str], object]) -> int:
     return sum(h.path.startswith("/redirect/") for h in seen.hops)
 
 
-def cache_reuse(server: LabServer, browser: ChromiumClient | MissingBrowser | None = None,
-                *, codes: tuple[int, ...] = CODES,
+def cache_reuse(server: LabServer, *browsers: Client,
+                codes: tuple[int, ...] = CODES,
                 specs: tuple[str, ...] = tuple(CACHE_SPECS)) -> pd.DataFrame:
     """For each code and ``?cache=``: how many of two requests reached the redirect.
 
     1 means the second was answered from the cache; 2 means the cache asked again.
-    Each cell uses its own URL, so no experiment finds another's entry.
+    Each cell uses its own URL, so no experiment finds another's entry. hishel always
+    runs; each installed browser in ``browsers`` adds a column (a missing one is left out).
     """
     rows = []
     for code in codes:
@@ -66,7 +67,8 @@ def cache_reuse(server: LabServer, browser: ChromiumClient | MissingBrowser | No
             row: dict[str, object] = {"code": code, "cache": spec}
             with private_cache_client() as http:
                 row["hishel"] = _asks(server, path, http.get)
-            if isinstance(browser, ChromiumClient):
-                row["chromium"] = _asks(server, path, browser.open)
+            for browser in browsers:
+                if isinstance(browser, BrowserClient):
+                    row[browser.name] = _asks(server, path, browser.open)
             rows.append(row)
     return pd.DataFrame(rows)

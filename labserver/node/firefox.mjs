@@ -5,7 +5,7 @@
 //   {"op": "launch", "executablePath": ..., "acceptInsecureCerts": bool, "timeoutMs": n}
 //   {"op": "goto", "url": ...}              -> {"ok": true, "value": status or null}
 //   {"op": "evaluate", "script": "async (arg) => ...", "arg": ...} -> the function's result
-//   {"op": "submit"} / {"op": "reload"}     -> the status the navigation ended on
+//   {"op": "click", "selector": ...} / {"op": "reload"} -> the status the navigation ended on
 //   {"op": "version"} / {"op": "close"}
 // A failure answers {"ok": false, "error": "..."} and the process keeps serving.
 // puppeteer-core talks WebDriver BiDi to the stock browser; it never downloads one.
@@ -41,9 +41,8 @@ const commands = {
   },
   goto: async ({ url }) => status(await page.goto(url)),
   evaluate: ({ script, arg }) => page.evaluate(`(${script})(${JSON.stringify(arg)})`),
-  async submit() {
-    const [response] = await Promise.all([
-      page.waitForNavigation(), page.click("button[type=submit]")]);
+  async click({ selector }) {
+    const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
     return status(response);
   },
   reload: async () => status(await page.reload()),

@@ -18,9 +18,17 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntity
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request
 
-from ..vocabulary import CODES, DEFAULT_TARGET, MAX_CHAIN, METHODS, REFERRER_POLICIES
+from ..vocabulary import (
+    CODES,
+    CORS_ANSWERS,
+    DEFAULT_TARGET,
+    MAX_CHAIN,
+    METHODS,
+    REFERRER_POLICIES,
+)
 from .journal import Journal
 from .oddities import oddities_blueprint
+from .pages import html_page, pages_blueprint
 from .params import one_of, whole_number
 from .patterns import api_move_blueprint, operations_blueprint
 from .responses import caching_headers, json_error, redirect_to
@@ -34,7 +42,9 @@ ENDPOINTS: dict[str, str] = {
     "/redirect/<code>?to=<local path>&cache=<how>": (
         f"answers <code> (one of {', '.join(map(str, CODES))}) with Location <local path>"
         f" (default {DEFAULT_TARGET}), for any method; cache: none, max-age=N or expires=N"
-        " (default no-store); referrer_policy: a Referrer-Policy for the redirect to send"
+        " (default no-store); referrer_policy: a Referrer-Policy for the redirect to send;"
+        " cors: allow (default), none (no Access-Control-Allow-Origin) or"
+        " redirect-preflight (a CORS preflight gets the redirect too)"
     ),
     "/echo": "describes the request that arrived: method, path, query, headers, body",
     "/journal?since=<seq>": "every request the server received, in order (after <seq>)",
@@ -55,22 +65,17 @@ ENDPOINTS: dict[str, str] = {
     "/docs/": "declared with a trailing slash: /docs gets Werkzeug's 308",
     "/secure/<path>": "308 from http to the lab's https server, which sends HSTS",
     "/page": "a blank page, for running fetch() in a browser on the lab's origin",
-    "/form/<code>": "an HTML form that POSTs to /redirect/<code>, for a real browser",
+    "/form/<code>?method=post": "an HTML form that POSTs (or GETs) to /redirect/<code>, for a "
+                                "real browser",
+    "/link?to=<local path>": "a page with one link, for a browser to follow",
+    "/navigate?via=http,header,meta,script&status=302": (
+        "a page that sends the browser on by HTTP Location, a Refresh header, a meta refresh "
+        "or a script (any of them together; each leads to /page?by=<way>)"),
     "/": "this index",
 }
 
 _NOT_JOURNALED = ("/journal", "/favicon.ico")
 """Reading the journal, and the icon a browser asks for by itself, are not experiment hops."""
-
-
-FORM_FIELDS = {"lesson": "redirects", "answer": "42"}
-"""What the lab's HTML form sends: a classic form body, urlencoded."""
-
-
-def _html(title: str, body: str) -> str:
-    # The empty icon keeps a browser from asking for /favicon.ico in mid-experiment.
-    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>'
-            f'<link rel="icon" href="data:,"></head><body><h1>{title}</h1>{body}</body></html>')
 
 
 def _body_text(body: bytes) -> str:
@@ -150,6 +155,11 @@ def _own_netloc(environ: dict[str, Any]) -> str:
     return netloc(environ["SERVER_NAME"], environ["SERVER_PORT"])
 
 
+def _cors_answer() -> str:
+    """``?cors=`` of a lab redirect (see :data:`CORS_ANSWERS`); other routes allow."""
+    return request.args.get("cors", "allow") if request.path.startswith("/redirect/") else "allow"
+
+
 def _is_preflight() -> bool:
     return request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
 
@@ -170,6 +180,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     app.register_blueprint(api_move_blueprint())
     app.register_blueprint(oddities_blueprint())
     app.register_blueprint(operations_blueprint())
+    app.register_blueprint(pages_blueprint(allowed_origins))
 
     @app.before_request
     def read_body() -> None:
@@ -182,7 +193,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
         # one with Authorization or a JSON Content-Type): allow whatever it asks for, so
         # the experiment ends in what the redirect did, not in a CORS error. Fetch never
         # follows a redirect of a preflight, so the preflight is answered, not redirected.
-        if not _is_preflight():
+        if not _is_preflight() or _cors_answer() == "redirect-preflight":
             return None
         response = Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = request.headers[
@@ -197,7 +208,8 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     def allow_any_origin(response: Response) -> Response:
         # A browser's fetch() may read the lab's answers from any lab origin, so a
         # cross-origin experiment ends in what arrived, not in a CORS error.
-        response.headers["Access-Control-Allow-Origin"] = "*"
+        if _cors_answer() != "none":
+            response.headers["Access-Control-Allow-Origin"] = "*"
         return response
 
     @app.after_request
@@ -264,6 +276,9 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
         if policy is not None and policy not in REFERRER_POLICIES:
             return json_error(400, f"referrer_policy must be one of {', '.join(REFERRER_POLICIES)}",
                               example="/redirect/302?referrer_policy=origin")
+        if _cors_answer() not in CORS_ANSWERS:
+            return json_error(400, f"cors must be one of {', '.join(CORS_ANSWERS)}",
+                              example="/redirect/302?cors=none")
         answer = redirect_to(status, location, caching)
         if policy:
             answer.headers["Referrer-Policy"] = policy
@@ -284,22 +299,6 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     def favicon() -> Response:
         return Response(status=204, headers={"Cache-Control": "max-age=86400"})
 
-    @app.route("/page", methods=("GET",))
-    def page() -> Response:
-        return Response(_html("Redirect Lab page", "<p>The lab runs fetch() from here.</p>"),
-                        mimetype="text/html")
-
-    @app.route("/form/<code>", methods=("GET",))
-    def form(code: str) -> Response:
-        if one_of(code, CODES) is None:
-            return json_error(404, f"/form/{code} is not a redirect the lab serves",
-                              codes=list(CODES))
-        fields = "".join(f'<input name="{name}" value="{value}">'
-                         for name, value in FORM_FIELDS.items())
-        body = (f'<form method="post" action="/redirect/{code}">{fields}'
-                f'<button type="submit">Send the form through a {code}</button></form>')
-        return Response(_html(f"Form POST through {code}", body), mimetype="text/html")
-
     @app.route("/journal", methods=("GET",))
     def journal_view() -> Response:
         since = whole_number(request.args.get("since", "0"))
@@ -315,7 +314,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     def index() -> Response:
         rows = "".join(f"<li><code>{escape(path)}</code>: {escape(what)}</li>"
                        for path, what in ENDPOINTS.items())
-        return Response(_html("Redirect Lab server", f"<p>Endpoints:</p><ul>{rows}</ul>"),
+        return Response(html_page("Redirect Lab server", f"<p>Endpoints:</p><ul>{rows}</ul>"),
                         mimetype="text/html")
 
     return app

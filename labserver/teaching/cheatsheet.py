@@ -1,8 +1,8 @@
 """The cheat sheet: one page per client, every cell computed from a run of the lab.
 
 A cheat sheet typed by hand goes stale the day a client changes; this one is built from
-the lessons' own experiments (the matrix of lesson 08, the credentials of lesson 12, the
-limits of lesson 14), and every cell keeps the journal's hops that show it.
+the lessons' own experiments (the matrix of lesson 08, the credentials of lesson 14, the
+limits of lesson 16), and every cell keeps the journal's hops that show it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..clients import BROWSERS
 from .display import body_label
 
 FOLLOWS_CALL = {
@@ -29,8 +30,9 @@ CONTROLS = {
               "or strips headers",
     "curl": "-L to follow; --max-redirs N; --proto-redir =https; --post301/302/303",
     "chromium": 'fetch(url, {redirect: "manual"}) or {redirect: "error"}',
+    "firefox": 'fetch(url, {redirect: "manual"}) or {redirect: "error"}',
 }
-"""How to change what each client follows, from its documentation (lessons 08, 09, 14)."""
+"""How to change what each client follows, from its documentation (lessons 08, 09, 16)."""
 
 QUESTIONS = ["follows by default", "how to change it (its docs)", "PUT through a 302",
              "PUT through a 301", "Content-Type on the GET after a 303",
@@ -85,7 +87,7 @@ def cheat_sheet(matrix: pd.DataFrame, defaults: pd.DataFrame, credentials: pd.Da
         if call is not None and call in defaults.index:
             answers["follows by default"] = "yes" if defaults.loc[call, "follows"] else "no"
             hops["follows by default"] = f"{call}: {defaults.loc[call, 'hops']!s}"
-        elif client == "chromium":  # fetch() follows unless told otherwise: every cell shows it
+        elif client in BROWSERS:  # fetch() follows unless told otherwise: every cell shows it
             followed = bool((matrix[matrix["client"] == client]["outcome"] == "followed").all())
             answers["follows by default"] = "yes" if followed else "no"
             hops["follows by default"] = "fetch(url): followed in all 35 cells"

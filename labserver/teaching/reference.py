@@ -105,7 +105,7 @@ SITUATIONS: dict[str, dict[str, bool]] = {
     "The shop is closed today; people browsing its pages go to a notice page instead":
         {"permanent": False, "keep_method_and_body": False},
 }
-"""Lesson 20's exercise, in prose: the facts :func:`choose_redirect` needs stay here, so
+"""Lesson 22's exercise, in prose: the facts :func:`choose_redirect` needs stay here, so
 working them out from the sentence is the learner's part."""
 
 

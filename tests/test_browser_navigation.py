@@ -1,0 +1,118 @@
+"""What each engine does as a tab (navigations, page redirects) and with the headers it
+adds across hops (Origin, Referer, CORS): lessons 11 and 12, pinned per engine."""
+
+import pytest
+
+from labserver import (
+    LabServer,
+    cache_reuse,
+    cors_through_redirects,
+    navigations,
+    origins_across_hops,
+    page_redirects,
+    referers_across_hops,
+)
+
+
+@pytest.fixture(scope="module")
+def servers(server):
+    with LabServer(name="other") as other:
+        server.allow_redirects_to(other)
+        other.allow_redirects_to(server)
+        yield {"lab": server, "other": other}
+
+
+def test_a_form_post_through_307_arrives_as_the_same_post_and_through_303_as_a_get(
+        server, browser):
+    rows = navigations(server, {browser.name: browser}, codes=(303, 307),
+                       how=("form POST",)).set_index("code")
+    assert rows.loc[307, "arrived"] == "POST + body"
+    assert rows.loc[303, "arrived"] == "GET, body lost"
+
+
+def test_a_link_through_a_308_arrives_as_a_get_and_the_tab_shows_the_target(server, browser):
+    row = navigations(server, {browser.name: browser}, codes=(308,), how=("link",)).iloc[0]
+    assert row["arrived"] == "GET" and row["tab shows"] == "/echo"
+
+
+def test_an_http_redirect_wins_over_refresh_meta_and_script(server, browser):
+    row = page_redirects(server, {browser.name: browser},
+                         ("/navigate?via=http,header,meta,script",)).iloc[0]
+    assert row["sent on by"] == "http"
+
+
+@pytest.mark.parametrize("via", ["header", "meta", "script"])
+def test_each_page_redirect_works_alone(server, browser, via):
+    row = page_redirects(server, {browser.name: browser}, (f"/navigate?via={via}",)).iloc[0]
+    assert row["sent on by"] == via
+
+
+def test_a_script_moves_the_tab_before_a_meta_refresh(server, browser):
+    row = page_redirects(server, {browser.name: browser}, ("/navigate?via=meta,script",)).iloc[0]
+    assert row["sent on by"] == "script"
+
+
+def test_a_300_with_a_location_is_not_followed_and_its_body_is_shown(server, browser):
+    row = page_redirects(server, {browser.name: browser},
+                         ("/navigate?via=http&status=300",)).iloc[0]
+    assert row["sent on by"] == "(stayed)" and "body of the 300" in row["tab shows"]
+
+
+def test_a_post_sent_to_another_origin_and_back_home_arrives_with_origin_null(
+        servers, browser):
+    rows = origins_across_hops(servers, {browser.name: browser}).set_index("route")
+    assert rows.loc["other origin, then same", "Origin at the target"] == "null"
+    assert rows.loc["same origin, then other", "Origin at the target"] == "http://lab"
+    assert rows.loc["other origin, then other", "Origin at the target"] == "http://lab"
+
+
+def test_the_referrer_policy_of_a_redirect_governs_the_next_hops_referer(servers, browser):
+    rows = referers_across_hops(servers, {browser.name: browser},
+                                ("", "no-referrer", "unsafe-url")).set_index(
+        "Referrer-Policy of the 302")
+    assert rows["Referer at the 302"].eq("http://lab/page").all()
+    assert rows["Referer at the target"].to_dict() == {
+        "(none)": "http://lab/", "no-referrer": "(none)", "unsafe-url": "http://lab/page"}
+
+
+def test_a_preflighted_put_is_preflighted_at_each_url_of_a_307(servers, browser):
+    row = cors_through_redirects(servers, {browser.name: browser},
+                                 (("preflighted PUT", 307, "allow"),)).iloc[0]
+    assert row["preflights"] == 2 and row["arrived"] == "PUT + body"
+
+
+def test_a_redirect_without_allow_origin_fails_fetch_after_the_server_answered(
+        servers, browser):
+    row = cors_through_redirects(servers, {browser.name: browser},
+                                 (("simple GET", 307, "none"),)).iloc[0]
+    assert row["script read"] == "TypeError"
+    assert row["server saw"] == "other: GET /redirect/307?cors=none → 307"
+
+
+def test_a_redirected_preflight_fails_and_the_request_is_never_sent(servers, browser):
+    row = cors_through_redirects(servers, {browser.name: browser},
+                                 (("preflighted PUT", 307, "redirect-preflight"),)).iloc[0]
+    assert row["script read"] == "TypeError"
+    assert row["server saw"].startswith("other: OPTIONS (preflight)") and "PUT" not in row[
+        "server saw"]
+
+
+PREFLIGHTS_THROUGH_303 = {"chromium": 1, "firefox": 2}
+"""Fetch calls for one (the GET after the 303 is simple); Firefox asks again before it."""
+
+
+def test_the_engines_part_on_the_preflights_of_a_put_through_a_303(servers, browser):
+    row = cors_through_redirects(servers, {browser.name: browser},
+                                 (("preflighted PUT", 303, "allow"),)).iloc[0]
+    assert row["preflights"] == PREFLIGHTS_THROUGH_303[browser.name]
+    assert row["arrived"] == "GET, body lost"
+
+
+KEEPS_A_BARE_308 = {"chromium": 1, "firefox": 2}
+"""Requests that reached a 308 sent without caching headers, of two visits: Chromium
+keeps it (fresh for ever), Firefox asks again."""
+
+
+def test_whether_a_308_without_caching_headers_is_kept_depends_on_the_engine(server, browser):
+    reuse = cache_reuse(server, browser, codes=(308,), specs=("none",))
+    assert reuse.loc[0, browser.name] == KEEPS_A_BARE_308[browser.name]
