@@ -28,9 +28,6 @@ PAGE_REDIRECT_WAIT = 1.0
 HOW = ("address bar", "link", "form GET", "form POST")
 """The ways a person starts a navigation that the lab can drive."""
 
-PAGE_WAYS = ("http", "header", "meta", "script")
-"""The ways ``/navigate?via=`` can send a tab on (:data:`labserver.server.pages.WAYS`)."""
-
 
 def _wait_for_tab(browser: BrowserClient, server: LabServer, mark: int) -> Showing:
     """Wait until the tab shows the last page the journal answered since ``mark`` (or the

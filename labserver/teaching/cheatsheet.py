@@ -29,8 +29,7 @@ CONTROLS = {
     "urllib": "a subclass of HTTPRedirectHandler whose redirect_request returns None, "
               "or strips headers",
     "curl": "-L to follow; --max-redirs N; --proto-redir =https; --post301/302/303",
-    "chromium": 'fetch(url, {redirect: "manual"}) or {redirect: "error"}',
-    "firefox": 'fetch(url, {redirect: "manual"}) or {redirect: "error"}',
+    **dict.fromkeys(BROWSERS, 'fetch(url, {redirect: "manual"}) or {redirect: "error"}'),
 }
 """How to change what each client follows, from its documentation (lessons 08, 09, 16)."""
 
