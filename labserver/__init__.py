@@ -29,6 +29,7 @@ from .clients import BROWSERS as BROWSERS
 from .clients import CLIENTS as CLIENTS
 from .clients import CURL_VARIANTS as CURL_VARIANTS
 from .clients import REDIRECT_MODES as REDIRECT_MODES
+from .clients import AiohttpClient as AiohttpClient
 from .clients import BrowserClient as BrowserClient
 from .clients import CallClient as CallClient
 from .clients import ChromiumClient as ChromiumClient
@@ -40,10 +41,13 @@ from .clients import FirefoxClient as FirefoxClient
 from .clients import HttpxAsyncClient as HttpxAsyncClient
 from .clients import HttpxClient as HttpxClient
 from .clients import MissingBrowser as MissingBrowser
+from .clients import NodeFetchClient as NodeFetchClient
 from .clients import Outcome as Outcome
 from .clients import RequestsClient as RequestsClient
 from .clients import Showing as Showing
+from .clients import Urllib3Client as Urllib3Client
 from .clients import UrllibClient as UrllibClient
+from .clients import WgetClient as WgetClient
 from .clients import find_browser as find_browser
 from .clients import make_client as make_client
 from .clients import open_browser as open_browser
@@ -179,6 +183,7 @@ __all__ = [
     "Outcome", "RequestsClient", "UrllibClient", "find_browser", "make_client",
     "open_browser", "rule_of",
     "BROWSERS", "BrowserClient", "FetchResponse", "FirefoxClient", "REDIRECT_MODES", "Showing",
+    "AiohttpClient", "NodeFetchClient", "Urllib3Client", "WgetClient",
     # experiments: observe, and what is built on it
     "Observation", "Request", "describe_hops", "observe", "watch_all",
     "Experiment", "follows_by_default", "observe_experiment", "run_clients",

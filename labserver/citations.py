@@ -297,6 +297,29 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "requests", "docs", "Streaming Uploads",
         "a file-like object or generator as the body",
         "https://requests.readthedocs.io/en/latest/user/advanced/#streaming-uploads")),
+    ("urllib3-redirects", Citation(
+        "urllib3", "src/urllib3/poolmanager.py (PoolManager.urlopen)", "urllib3 source",
+        "only a 303 changes the request (to GET, body and content headers dropped); "
+        "Retry.remove_headers_on_redirect strips Cookie, Authorization and "
+        "Proxy-Authorization when the host changes; requests calls urllib3 with "
+        "redirect=False and follows redirects itself",
+        "https://github.com/urllib3/urllib3/blob/main/src/urllib3/poolmanager.py")),
+    ("aiohttp-redirects", Citation(
+        "aiohttp", "aiohttp/client.py (ClientSession._request)", "aiohttp source",
+        "303 (all but HEAD) and 301/302 (POST only) become GET without a body; "
+        "Authorization, Cookie and Proxy-Authorization go when the origin changes; "
+        "max_redirects=10",
+        "https://github.com/aio-libs/aiohttp/blob/master/aiohttp/client.py")),
+    ("undici-fetch", Citation(
+        "undici", "lib/web/fetch/index.js (httpRedirectFetch)", "Node.js's fetch() source",
+        "Node's fetch() implements the Fetch standard's HTTP-redirect fetch, as browsers do",
+        "https://github.com/nodejs/undici/blob/main/lib/web/fetch/index.js")),
+    ("wget-manual", Citation(
+        "GNU Wget", "manual, HTTP Options (--method, --body-file, --max-redirect)",
+        "GNU Wget manual",
+        "wget follows up to 20 redirects by default; --method and --body-file send any "
+        "method with a body",
+        "https://www.gnu.org/software/wget/manual/wget.html#HTTP-Options")),
     ("urllib-redirect-handler", Citation(
         "Python", "urllib.request", "HTTPRedirectHandler",
         "redirect_request decides whether and how urllib follows a 3xx",

@@ -5,10 +5,20 @@ from .browser import REDIRECT_MODES, BrowserClient, FetchResponse, MissingBrowse
 from .chromium import ChromiumClient, NetworkRow, find_browser
 from .curl import CURL_VARIANTS, CurlClient, curl_command
 from .firefox import FirefoxClient, find_firefox
-from .python import HttpxAsyncClient, HttpxClient, RequestsClient, UrllibClient
+from .node_fetch import NodeFetchClient
+from .python import (
+    AiohttpClient,
+    HttpxAsyncClient,
+    HttpxClient,
+    RequestsClient,
+    Urllib3Client,
+    UrllibClient,
+)
 from .registry import BROWSERS, CLIENTS, make_client, open_browser, rule_of
+from .wget import WgetClient
 
 __all__ = [
+    "AiohttpClient", "NodeFetchClient", "Urllib3Client", "WgetClient",
     "BROWSERS", "CLIENTS", "CURL_VARIANTS", "REDIRECT_MODES", "BrowserClient", "CallClient",
     "ChromiumClient", "Client", "ClientUnavailable", "curl_command", "CurlClient",
     "FetchResponse", "find_browser", "find_firefox", "FirefoxClient", "HttpxAsyncClient",

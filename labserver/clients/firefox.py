@@ -11,18 +11,14 @@ Chromium (:mod:`.browser`).
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import tempfile
-import threading
 from typing import Any
 
 from ..server.tls import LabCertificates
 from ..vocabulary import TIMEOUT_SECONDS
 from .base import ClientUnavailable
 from .browser import BrowserClient, find_executable
-from .node import NODE_DIR, node_helpers_installed
+from .node import NodeDriver, node_helpers_installed
 
 FIREFOX_ENV = "REDIRECT_LAB_FIREFOX"
 """Set this to a Firefox executable to use it instead of the first one found."""
@@ -54,17 +50,13 @@ class FirefoxClient(BrowserClient):
         reason = self.unavailable_reason()
         if reason:
             raise ClientUnavailable(reason)
-        self._lock = threading.Lock()
-        self._log = tempfile.TemporaryFile()
-        self._driver = subprocess.Popen(
-            [shutil.which("node") or "node", str(NODE_DIR / "firefox.mjs")], cwd=NODE_DIR,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True)
+        self._driver = NodeDriver("firefox.mjs", what="Firefox")
         try:
-            self._version_text = self._command(
+            self._version_text = self._driver.command(
                 "launch", executablePath=find_firefox(), acceptInsecureCerts=tls is not None,
                 timeoutMs=TIMEOUT_SECONDS * 3000)
         except Exception:
-            self._stop_driver()
+            self._driver.stop()
             raise
 
     @classmethod
@@ -79,37 +71,16 @@ class FirefoxClient(BrowserClient):
                     f"Firefox (macOS, Windows), or set {FIREFOX_ENV} to its executable")
         return None
 
-    def _command(self, op: str, **args: Any) -> Any:
-        """Send one command to the driver and wait for its one-line answer."""
-        assert self._driver.stdin is not None and self._driver.stdout is not None
-        with self._lock:
-            try:
-                self._driver.stdin.write(json.dumps({"op": op, **args}) + "\n")
-                self._driver.stdin.flush()
-                line = self._driver.stdout.readline()
-            except BrokenPipeError:
-                line = ""
-        if not line:
-            raise RuntimeError(f"the Firefox driver stopped: {self._driver_log()}")
-        answer = json.loads(line)
-        if not answer["ok"]:
-            raise RuntimeError(f"Firefox: {answer['error']}")
-        return answer["value"]
-
-    def _driver_log(self) -> str:
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace").strip()[-2000:] or "(no message)"
-
     def _status(self, op: str, **args: Any) -> int | None:
         """A navigation command's answer: the status it ended on (None if no response)."""
-        status = self._command(op, **args)
+        status = self._driver.command(op, **args)
         return None if status is None else int(status)
 
     def _goto(self, url: str) -> int | None:
         return self._status("goto", url=url)
 
     def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
-        return self._command("evaluate", script=script, arg=arg)
+        return self._driver.command("evaluate", script=script, arg=arg)
 
     def _click(self, selector: str) -> int | None:
         return self._status("click", selector=selector)
@@ -122,20 +93,7 @@ class FirefoxClient(BrowserClient):
 
     def _shutdown(self) -> None:
         try:
-            self._command("close")
+            self._driver.command("close")
         except (RuntimeError, OSError):
             pass  # the driver is gone already; nothing is left to close
-        self._stop_driver()
-
-    def _stop_driver(self) -> None:
-        # End of input ends the driver's loop, which closes the browser if it is open.
-        if self._driver.stdin:
-            self._driver.stdin.close()
-        try:
-            self._driver.wait(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self._driver.kill()
-            self._driver.wait()
-        if self._driver.stdout:
-            self._driver.stdout.close()
-        self._log.close()
+        self._driver.stop()

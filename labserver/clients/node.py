@@ -8,9 +8,15 @@ installed from it with ``npm ci``, the way ``requirements.txt`` pins the Python 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
+from typing import Any
+
+from ..vocabulary import TIMEOUT_SECONDS
 
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 """``package.json``, its lock file and the scripts; ``node_modules`` is installed here."""
@@ -52,3 +58,55 @@ def install_node_helpers() -> str:
     if done.returncode != 0:
         return f"Node helpers: `{INSTALL_COMMAND}` failed:\n{done.stderr.strip()[-2000:]}"
     return f"Node helpers: installed from the lock file into {NODE_DIR / 'node_modules'}"
+
+
+class NodeDriver:
+    """One Node.js process running a lab script that answers one JSON line per command.
+
+    Python owns the experiment; the process only holds what lives in Node (a browser, or
+    Node's own ``fetch()``). Every command is ``{"op": ..., ...}`` and every answer
+    ``{"ok": true, "value": ...}`` or ``{"ok": false, "error": "..."}``.
+    """
+
+    def __init__(self, script: str, *, what: str, env: dict[str, str] | None = None) -> None:
+        self._what = what
+        self._lock = threading.Lock()
+        self._log = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [shutil.which("node") or "node", str(NODE_DIR / script)], cwd=NODE_DIR,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
+            env={**os.environ, **(env or {})})
+
+    def command(self, op: str, **args: Any) -> Any:
+        """Send one command and wait for its one-line answer (RuntimeError on a failure)."""
+        assert self._process.stdin is not None and self._process.stdout is not None
+        with self._lock:
+            try:
+                self._process.stdin.write(json.dumps({"op": op, **args}) + "\n")
+                self._process.stdin.flush()
+                line = self._process.stdout.readline()
+            except BrokenPipeError:
+                line = ""
+        if not line:
+            raise RuntimeError(f"the {self._what} driver stopped: {self._driver_log()}")
+        answer = json.loads(line)
+        if not answer["ok"]:
+            raise RuntimeError(f"{self._what}: {answer['error']}")
+        return answer["value"]
+
+    def _driver_log(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace").strip()[-2000:] or "(no message)"
+
+    def stop(self) -> None:
+        """End the process: end of input ends its loop (a browser it holds is closed)."""
+        if self._process.stdin:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout:
+            self._process.stdout.close()
+        self._log.close()

@@ -1,4 +1,5 @@
-"""Python's HTTP clients as lab adapters: httpx (sync and async), requests, urllib."""
+"""Python's HTTP clients as lab adapters: httpx (sync and async), requests, urllib, urllib3
+and aiohttp."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import urllib.request
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+import aiohttp
 import httpx
 import requests
+import urllib3
 
 from ..server.tls import LabCertificates
 from ..vocabulary import TIMEOUT_SECONDS
@@ -60,6 +63,28 @@ class HttpxClient(Client):
         self._client.close()
 
 
+class _EventLoop:
+    """An asyncio loop in a private thread, so an async client works the same in a plain
+    script and in a Jupyter kernel, whose main thread already runs a loop."""
+
+    def __init__(self, name: str) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name=name, daemon=True)
+        self._thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    @property
+    def closed(self) -> bool:
+        return self._loop.is_closed()
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+
 class HttpxAsyncClient(Client):
     """httpx's ``AsyncClient``, driven from an event loop of its own.
 
@@ -72,30 +97,22 @@ class HttpxAsyncClient(Client):
 
     def __init__(self, *, tls: LabCertificates | None = None) -> None:
         self._tls = tls
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="httpx-async-loop",
-                                        daemon=True)
-        self._thread.start()
-        self._client = self._run(self._make_client())
+        self._loop = _EventLoop("httpx-async-loop")
+        self._client = self._loop.run(self._make_client())
 
     async def _make_client(self) -> httpx.AsyncClient:
         return loopback_async_httpx(follow_redirects=True,
                                     verify=self._tls.client_context() if self._tls else True)
 
-    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
-
     def send(self, method: str, url: str, *, body: bytes | None = None,
              headers: dict[str, str] | None = None) -> Outcome:
-        return _httpx_outcome(lambda: self._run(
+        return _httpx_outcome(lambda: self._loop.run(
             self._client.request(method, url, content=body, headers=headers)))
 
     def close(self) -> None:
-        if self._loop.is_closed():
+        if self._loop.closed:
             return
-        self._run(self._client.aclose())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join()
+        self._loop.run(self._client.aclose())
         self._loop.close()
 
 
@@ -166,3 +183,76 @@ class UrllibClient(Client):
         # cannot turn into a request line.
         except (urllib.error.URLError, OSError, ValueError) as exc:
             return Outcome(status=None, error=type(exc).__name__, detail=str(exc))
+
+
+class Urllib3Client(Client):
+    """urllib3's ``PoolManager`` on its own, as a learner would call it: ``request()``
+    follows redirects, within its default ``Retry`` (3 retries of any kind)."""
+
+    name = "urllib3"
+    rule = (
+        "urllib3/poolmanager.py, PoolManager.urlopen: only a 303 changes the request: it "
+        "becomes a GET (whatever the method, HEAD too) without its body and without the "
+        "content headers (HTTPHeaderDict._prepare_for_method_change). 301, 302, 307 and "
+        "308 keep method and body. When the redirect leaves scheme, host and port, the "
+        "headers in Retry.remove_headers_on_redirect are removed (Cookie, Authorization, "
+        "Proxy-Authorization by default; a list you pass replaces that default)."
+    )
+
+    def __init__(self, *, tls: LabCertificates | None = None) -> None:
+        self._pool = urllib3.PoolManager(timeout=TIMEOUT_SECONDS,
+                                         ca_certs=tls.ca_file if tls else None)
+
+    def send(self, method: str, url: str, *, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> Outcome:
+        try:
+            response = self._pool.request(method, url, body=body, headers=headers)
+        except (urllib3.exceptions.HTTPError, UnicodeError) as exc:
+            return Outcome(status=None, error=type(exc).__name__, detail=str(exc))
+        return Outcome(status=response.status)
+
+    def close(self) -> None:
+        self._pool.clear()
+
+
+class AiohttpClient(Client):
+    """aiohttp's ``ClientSession``, which follows redirects by default (10 at most)."""
+
+    name = "aiohttp"
+    rule = (
+        "aiohttp/client.py, ClientSession._request: after 303 every method but HEAD "
+        "becomes GET, after 301 and 302 only POST does ('mimic IE'); the body is dropped "
+        "and Content-Length removed, but Content-Type stays. Authorization, Cookie and "
+        "Proxy-Authorization are removed whenever the origin (scheme, host, port) changes, "
+        "http to https on the same host included. The 10th redirect raises "
+        "TooManyRedirects."
+    )
+
+    def __init__(self, *, tls: LabCertificates | None = None) -> None:
+        self._tls = tls
+        self._loop = _EventLoop("aiohttp-loop")
+        self._session = self._loop.run(self._make_session())
+
+    async def _make_session(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(ssl=self._tls.client_context() if self._tls else True)
+        return aiohttp.ClientSession(connector=connector, trust_env=False,
+                                     timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS))
+
+    async def _request(self, method: str, url: str, body: bytes | None,
+                       headers: dict[str, str] | None) -> int:
+        async with self._session.request(method, url, data=body, headers=headers) as response:
+            await response.read()
+            return response.status
+
+    def send(self, method: str, url: str, *, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> Outcome:
+        try:
+            return Outcome(status=self._loop.run(self._request(method, url, body, headers)))
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            return Outcome(status=None, error=type(exc).__name__, detail=str(exc))
+
+    def close(self) -> None:
+        if self._loop.closed:
+            return
+        self._loop.run(self._session.close())
+        self._loop.close()

@@ -12,14 +12,27 @@ from .browser import BrowserClient, MissingBrowser
 from .chromium import ChromiumClient
 from .curl import CURL_VARIANTS, CurlClient
 from .firefox import FirefoxClient
-from .python import HttpxAsyncClient, HttpxClient, RequestsClient, UrllibClient
+from .node_fetch import NodeFetchClient
+from .python import (
+    AiohttpClient,
+    HttpxAsyncClient,
+    HttpxClient,
+    RequestsClient,
+    Urllib3Client,
+    UrllibClient,
+)
+from .wget import WgetClient
 
 CLIENTS: dict[str, type[Client]] = {
     "httpx": HttpxClient,
     "httpx-async": HttpxAsyncClient,
     "requests": RequestsClient,
     "urllib": UrllibClient,
+    "urllib3": Urllib3Client,
+    "aiohttp": AiohttpClient,
     "curl": CurlClient,
+    "wget": WgetClient,
+    "node-fetch": NodeFetchClient,
     "chromium": ChromiumClient,
     "firefox": FirefoxClient,
 }

@@ -21,6 +21,8 @@ from ..clients import (
     CurlClient,
     FirefoxClient,
     MissingBrowser,
+    NodeFetchClient,
+    WgetClient,
     find_browser,
     find_firefox,
 )
@@ -34,6 +36,7 @@ PACKAGES = {
     "hishel": "every lesson (labserver imports it)",
     "trustme": "every lesson (labserver imports it)",
     "ada-url": "every lesson (labserver imports it)",
+    "aiohttp": "every lesson (labserver imports it)",
     "nbval": "the tests (pytest --nbval)",
 }
 """The Python packages the lessons use, and who needs each; requirements.txt installs
@@ -62,6 +65,10 @@ NEED_CHECKS: dict[str, Need] = {
     "firefox": Need("Node.js, puppeteer-core and Firefox",
                     lambda: FirefoxClient.unavailable_reason(),
                     lambda: _version_of(find_firefox())),
+    "wget": Need("wget", lambda: WgetClient.unavailable_reason(),
+                 lambda: _version_of(shutil.which("wget"))),
+    "node": Need("Node.js (its own fetch())", lambda: NodeFetchClient.unavailable_reason(),
+                 lambda: _version_of(shutil.which("node"))),
     "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
                          lambda: where_default_ports()),
 }
