@@ -69,8 +69,9 @@ from .experiments.credentials import CredentialLab as CredentialLab
 from .experiments.credentials import run_credentials as run_credentials
 from .experiments.credentials import run_scenario_matrix as run_scenario_matrix
 from .experiments.default_ports import run_on_default_ports as run_on_default_ports
-from .experiments.frameworks import cited_defaults as cited_defaults
-from .experiments.frameworks import observed_defaults as observed_defaults
+from .experiments.frameworks import framework_redirects as framework_redirects
+from .experiments.frameworks import start_frameworks as start_frameworks
+from .experiments.frameworks import stop_frameworks as stop_frameworks
 from .experiments.matrix import Experiment as Experiment
 from .experiments.matrix import each_method as each_method
 from .experiments.matrix import follows_by_default as follows_by_default
@@ -105,6 +106,8 @@ from .experiments.spec import compare as compare
 from .experiments.spec import differences as differences
 from .experiments.spec import expect as expect
 from .experiments.spec import expectations as expectations
+from .frameworks import FRAMEWORKS as FRAMEWORKS
+from .frameworks import Framework as Framework
 
 # -- the server side -------------------------------------------------------------------
 from .server import ENDPOINTS as ENDPOINTS
@@ -195,7 +198,8 @@ __all__ = [
     "run_on_default_ports",
     "fetch_in_mode", "redirect_modes", "fetch_from", "CORS_REQUESTS", "cors_through_redirects",
     "origins_across_hops", "referers_across_hops", "navigations", "page_redirects",
-    "CACHE_SPECS", "cache_reuse", "cited_defaults", "observed_defaults",
+    "CACHE_SPECS", "cache_reuse",
+    "FRAMEWORKS", "Framework", "framework_redirects", "start_frameworks", "stop_frameworks",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching
     "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "body_label", "conformance",

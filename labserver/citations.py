@@ -237,6 +237,15 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "RFC 6454", "", "The Web Origin Concept",
         "an origin is the triple scheme, host and port",
         "https://www.rfc-editor.org/rfc/rfc6454.html")),
+    ("rfc6265-ports", Citation(
+        "RFC 6265", "§8.5", "Weak Confidentiality",
+        "cookies do not provide isolation by port: a cookie one port may read, another "
+        "port of the same host may read too", "https://www.rfc-editor.org/rfc/rfc6265.html#section-8.5")),
+    ("aiohttp-cookiejar-unsafe", Citation(
+        "aiohttp", "docs", "CookieJar(unsafe=True)",
+        "aiohttp's cookie jar refuses cookies from a host given as an IP address unless it "
+        "is made with unsafe=True", "https://docs.aiohttp.org/en/stable/client_advanced.html"
+        "#cookie-safety")),
     ("rfc6797", Citation(
         "RFC 6797", "", "HTTP Strict Transport Security (HSTS)",
         "a host that sent Strict-Transport-Security is contacted only over https until the "
@@ -312,13 +321,15 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "https://github.com/aio-libs/aiohttp/blob/master/aiohttp/client.py")),
     ("undici-fetch", Citation(
         "undici", "lib/web/fetch/index.js (httpRedirectFetch)", "Node.js's fetch() source",
-        "Node's fetch() implements the Fetch standard's HTTP-redirect fetch, as browsers do",
+        "Node's fetch() implements the Fetch standard's HTTP-redirect fetch, as browsers do; "
+        "on a cross-origin hop it also deletes Cookie and Host, the forbidden headers "
+        "Node does not enforce",
         "https://github.com/nodejs/undici/blob/main/lib/web/fetch/index.js")),
     ("wget-manual", Citation(
         "GNU Wget", "manual, HTTP Options (--method, --body-file, --max-redirect)",
         "GNU Wget manual",
         "wget follows up to 20 redirects by default; --method and --body-file send any "
-        "method with a body",
+        "method with a body; --header adds a header to each HTTP request it makes",
         "https://www.gnu.org/software/wget/manual/wget.html#HTTP-Options")),
     ("urllib-redirect-handler", Citation(
         "Python", "urllib.request", "HTTPRedirectHandler",
@@ -356,12 +367,46 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "res.redirect([status,] path) sends 302 unless given a status",
         "https://expressjs.com/en/api.html#res.redirect")),
     ("django-redirect", Citation(
-        "Django", "docs", "HttpResponseRedirect and RedirectView",
-        "HttpResponseRedirect sends 302; HttpResponsePermanentRedirect 301",
-        "https://docs.djangoproject.com/en/stable/ref/request-response/")),
+        "Django", "docs", "shortcuts: redirect()",
+        "redirect() returns an HttpResponseRedirect (302), or with permanent=True an "
+        "HttpResponsePermanentRedirect (301)",
+        "https://docs.djangoproject.com/en/stable/topics/http/shortcuts/#redirect")),
+    ("django-redirect-view", Citation(
+        "Django", "docs", "Generic views: RedirectView",
+        "RedirectView.permanent defaults to False: a 302",
+        "https://docs.djangoproject.com/en/stable/ref/class-based-views/base/#redirectview")),
+    ("django-append-slash", Citation(
+        "Django", "docs", "settings: APPEND_SLASH",
+        "CommonMiddleware redirects a URL that matches no pattern to the same URL with a "
+        "slash appended, if that one matches; the redirect is a 301 (with DEBUG on, a POST "
+        "raises an error instead, since its data would be lost)",
+        "https://docs.djangoproject.com/en/stable/ref/settings/#append-slash")),
+    ("starlette-redirect-response", Citation(
+        "Starlette", "docs", "Responses: RedirectResponse",
+        "RedirectResponse(url, status_code=307) by default; FastAPI re-exports it",
+        "https://www.starlette.io/responses/#redirectresponse")),
+    ("starlette-redirect-slashes", Citation(
+        "Starlette", "starlette/routing.py (Router, redirect_slashes=True)", "Starlette source",
+        "a path that matches no route is retried with or without its trailing slash; if "
+        "that one matches, the router answers a 307 RedirectResponse to it",
+        "https://github.com/encode/starlette/blob/master/starlette/routing.py")),
+    ("express-path-syntax", Citation(
+        "Express", "docs", "Migrating to Express 5: path route matching syntax",
+        "Express 5 (path-to-regexp 8) names a wildcard *name and rejects the Express 4 "
+        "spelling :name(*)", "https://expressjs.com/en/guide/migrating-5.html#path-syntax")),
+    ("express-static", Citation(
+        "Express", "docs", "express.static (serve-static), option redirect",
+        "redirect to the trailing slash when the path is a directory (true by default)",
+        "https://expressjs.com/en/api.html#express.static")),
+    ("nginx-absolute-redirect", Citation(
+        "nginx", "docs", "ngx_http_core_module: absolute_redirect, port_in_redirect",
+        "nginx's own redirects (a directory without its slash, say) carry an absolute URL "
+        "with the server's port, unless absolute_redirect off (a relative Location) or "
+        "port_in_redirect off (no port)",
+        "https://nginx.org/en/docs/http/ngx_http_core_module.html#absolute_redirect")),
     ("nginx-rewrite", Citation(
         "nginx", "docs", "ngx_http_rewrite_module (return, rewrite)",
-        "return code URL; rewrite ... redirect (302) or permanent (301)",
+        "return code URL sends that code; rewrite ... redirect (302) or permanent (301)",
         "https://nginx.org/en/docs/http/ngx_http_rewrite_module.html")),
     ("hsts-preload", Citation(
         "hstspreload.org", "", "HSTS preload list",

@@ -42,5 +42,14 @@ CORS_ANSWERS: tuple[str, ...] = ("allow", "none", "redirect-preflight")
 ``Access-Control-Allow-Origin``; ``redirect-preflight`` answers the preflight itself with
 the redirect."""
 
+JAR_COOKIE = "jar=lab-secret-jar"
+"""The cookie ``/redirect/<code>?set_cookie=yes`` stores in a client's jar (made up).
+
+Its ``Path`` is :data:`JAR_PATH`, so a client with a jar sends it only to that path, where
+an experiment looks for it, and not with every later request of a lesson."""
+
+JAR_PATH = "/echo/jar"
+"""Where the jar cookie applies: an echo like ``/echo``, kept for the jar experiment."""
+
 MAX_CHAIN = 100
 """The longest redirect chain the lab serves (``/chain/<n>``)."""

@@ -5,7 +5,6 @@ import pytest
 
 from labserver import ChromiumClient, CredentialLab, HttpxClient, LabServer, run_matrix
 from labserver.experiments.caching import cache_reuse
-from labserver.experiments.frameworks import cited_defaults, observed_defaults
 from labserver.experiments.observe import watch_all
 from labserver.teaching.reference import REFERENCE, check_reference, choose_redirect
 
@@ -31,12 +30,6 @@ def test_the_browser_keeps_a_308_without_any_caching_header(server):
 def test_bad_cache_values_get_400_naming_the_valid_ones(http, spec):
     response = http.get("/redirect/308", params={"cache": spec})
     assert response.status_code == 400 and "max-age=N" in response.json()["message"]
-
-
-def test_flask_redirects_with_302_and_werkzeug_slashes_with_308():
-    observed = observed_defaults()["status sent"].tolist()
-    assert observed == [302, 308]
-    assert set(cited_defaults()["status sent"]) >= {"307", "308", "302", "301"}
 
 
 def test_post_redirect_get_shows_the_receipt_with_a_get(server):

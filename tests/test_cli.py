@@ -51,10 +51,18 @@ def test_serve_runs_as_a_module_and_prints_its_loopback_url():
             process.terminate()
 
 
-def test_matrix_cross_origin_reports_whether_authorization_arrived(capsys):
-    assert main(["matrix", "--client", "urllib", "--scenario", "cross-origin"]) == 0
+def test_matrix_cross_host_shows_requests_dropping_authorization_for_another_host(capsys):
+    assert main(["matrix", "--client", "requests", "--scenario", "cross-host"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(rows) == 35 and {r["scenario"] for r in rows} == {"cross-origin"}
+    get_302 = next(r for r in rows if r["code"] == "302" and r["method"] == "GET")
+    assert len(rows) == 35 and get_302["authorization_arrived"] == "no"
+    assert "other-host: GET /echo" in get_302["hops"]
+
+
+def test_matrix_cross_origin_reports_whether_authorization_arrived(capsys):
+    assert main(["matrix", "--client", "urllib", "--scenario", "cross-port"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 35 and {r["scenario"] for r in rows} == {"cross-port"}
     get_302 = next(r for r in rows if r["code"] == "302" and r["method"] == "GET")
     assert get_302["authorization_arrived"] == "yes"
     assert "127.0.0.1" not in get_302["hops"]

@@ -1,10 +1,12 @@
 """Authorization and cookies across origins, from the journal of the server they reach."""
 
+import httpx
 import pytest
 
-from labserver import ChromiumClient, HttpxClient, RequestsClient, UrllibClient
+from labserver import ChromiumClient, CurlClient, HttpxClient, RequestsClient, UrllibClient
 from labserver.experiments.credentials import (
     SCENARIOS,
+    SECOND_HOST,
     CredentialLab,
     run_credentials,
     run_scenario_matrix,
@@ -25,14 +27,14 @@ def test_httpx_keeps_authorization_only_on_the_same_origin(lab):
     with HttpxClient(tls=lab.certificates) as client:
         rows = _by_scenario(run_credentials(lab, client))
     assert rows.authorization_arrived.to_dict() == {
-        "same-origin": True, "cross-origin": False, "https-downgrade": False,
-        "https-upgrade": False}
+        "same-origin": True, "cross-port": False, "cross-host": False,
+        "https-downgrade": False, "https-upgrade": False}
 
 
 def test_requests_strips_authorization_when_the_origin_changes(lab):
     with RequestsClient(tls=lab.certificates) as client:
         rows = _by_scenario(run_credentials(lab, client))
-    assert not rows.loc["cross-origin", "authorization_arrived"]
+    assert not rows.loc["cross-port", "authorization_arrived"]
 
 
 def test_urllib_sends_authorization_to_every_origin_it_is_redirected_to(lab):
@@ -51,7 +53,41 @@ def test_hops_name_servers_instead_of_ports(lab):
     with HttpxClient(tls=lab.certificates) as client:
         rows = _by_scenario(run_credentials(lab, client))
     assert rows.loc["https-downgrade", "hops"] == (
-        "lab-tls: GET /redirect/302?to=http://lab/echo → 302 | lab: GET /echo → 200")
+        "lab-tls: GET /redirect/302?to=http://lab/echo/jar&set_cookie=yes → 302"
+        " | lab: GET /echo/jar → 200")
+
+
+def test_cross_host_changes_the_host_and_nothing_else(lab):
+    lab_server, other_host = lab.pair("cross-host")
+    assert (other_host.host, other_host.port, other_host.scheme) == (
+        SECOND_HOST, lab_server.port, lab_server.scheme)
+
+
+def test_a_jar_cookie_follows_httpx_to_another_port_but_not_to_another_host(lab):
+    with HttpxClient(tls=lab.certificates) as client:
+        rows = _by_scenario(run_credentials(lab, client, scenarios=["cross-port", "cross-host"]))
+    assert rows.jar_cookie_arrived.to_dict() == {"cross-port": True, "cross-host": False}
+
+
+def test_a_header_of_your_own_follows_requests_to_another_host(lab):
+    with RequestsClient(tls=lab.certificates) as client:
+        rows = _by_scenario(run_credentials(lab, client, scenarios=["cross-host"]))
+    assert rows.loc["cross-host", "api_key_arrived"]
+    assert not rows.loc["cross-host", "authorization_arrived"]
+
+
+def test_curl_location_trusted_sends_authorization_to_another_host(lab):
+    if CurlClient.unavailable_reason() is not None:
+        pytest.skip(CurlClient.unavailable_reason())
+    with CurlClient(options=("--location-trusted",), tls=lab.certificates) as client:
+        rows = _by_scenario(run_credentials(lab, client, scenarios=["cross-host"]))
+    assert client.name == "curl --location-trusted"
+    assert rows.loc["cross-host", "authorization_arrived"]
+
+
+def test_a_redirect_asked_to_set_an_unknown_cookie_answers_400(lab):
+    answer = httpx.get(lab.servers["lab"].url + "/redirect/302?set_cookie=please")
+    assert answer.status_code == 400 and "set_cookie must be yes" in answer.text
 
 
 def test_scenario_matrix_has_35_rows_with_authorization_observed(lab):

@@ -139,11 +139,11 @@ def test_a_leaked_credential_is_red_in_the_leak_table_as_everywhere():
     from labserver import PALETTE, leaks
 
     frame = pd.DataFrame([{"client": "c", "scenario": "same-origin", "authorization_arrived": True},
-                          {"client": "c", "scenario": "cross-origin",
+                          {"client": "c", "scenario": "cross-port",
                            "authorization_arrived": True}])
     styled = leaks(frame)
     assert styled.table.loc["c"].tolist() == ["kept", "leaked"]
-    assert styled.styles.loc["c", "cross-origin"] == PALETTE["credential leaked"]
+    assert styled.styles.loc["c", "cross-port"] == PALETTE["credential leaked"]
 
 
 # -- readable in JupyterLab's light and dark themes (WCAG 2.2 AA: 4.5:1 for text) ----
@@ -244,12 +244,12 @@ def test_the_standards_grid_names_both_only_where_they_differ():
 def test_a_credential_missing_on_its_own_origin_is_dropped_not_stripped():
     from labserver import PALETTE, leaks
 
-    frame = pd.DataFrame({"client": ["c", "c"], "scenario": ["same-origin", "cross-origin"],
+    frame = pd.DataFrame({"client": ["c", "c"], "scenario": ["same-origin", "cross-port"],
                           "authorization_arrived": [False, False]})
     styled = leaks(frame)
     assert styled.table.loc["c"].tolist() == ["dropped", "stripped"]
     assert styled.styles.loc["c", "same-origin"] == PALETTE["credential dropped"]
-    assert styled.styles.loc["c", "cross-origin"] == ""
+    assert styled.styles.loc["c", "cross-port"] == ""
 
 
 def test_a_silent_data_loss_is_pink_and_a_failed_replay_grey():

@@ -81,7 +81,7 @@ def test_authorization_after_a_cross_origin_302_is_dropped_except_by_wget(name):
     if reason:
         pytest.skip(reason)
     with CredentialLab() as lab, make_client(name, tls=lab.certificates) as client:
-        row = run_credentials(lab, client).set_index("scenario").loc["cross-origin"]
+        row = run_credentials(lab, client).set_index("scenario").loc["cross-port"]
     assert bool(row["authorization_arrived"]) is FORWARDS_AUTHORIZATION[name]
 
 

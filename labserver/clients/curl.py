@@ -80,7 +80,8 @@ def _verbose_line_shown(line: str) -> bool:
 class CurlClient(Client):
     """The curl command-line tool, run once per request, as a person would type it.
 
-    ``variant`` picks one of :data:`CURL_VARIANTS`, the spellings whose outcome differs.
+    ``variant`` picks one of :data:`CURL_VARIANTS`, the spellings whose outcome differs;
+    ``options`` adds flags, and the name shows them (``curl --location-trusted``).
     """
 
     name = "curl"
@@ -102,7 +103,7 @@ class CurlClient(Client):
         reason = self.unavailable_reason()
         if reason:
             raise ClientUnavailable(reason)
-        self.name = variant
+        self.name = " ".join((variant, *options))
         self.variant = variant
         self._ca_file = tls.ca_file if tls else None
         self.options = tuple(options)

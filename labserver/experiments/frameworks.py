@@ -1,68 +1,73 @@
-"""What frameworks send when you ask for a redirect: observed where the framework is
-installed (Flask, Werkzeug), cited from the framework's documentation otherwise."""
+"""What frameworks send when you ask for a redirect, read off the wire from each
+framework running on loopback (:mod:`labserver.frameworks`)."""
 
 from __future__ import annotations
 
-from importlib.metadata import version
+from collections.abc import Iterable
 
+import httpx
 import pandas as pd
-from flask import Flask, redirect
-from werkzeug.wrappers import Response
+
+from ..clients.base import loopback_httpx
+from ..frameworks import FRAMEWORKS, Framework, FrameworkUnavailable, Route
+
+FORM = {"name": "learner"}
+"""The form a POST sends (``application/x-www-form-urlencoded``), as a browser's form would."""
 
 
-def _flask_demo() -> Flask:
-    demo = Flask("frameworks_demo")
-
-    @demo.route("/old")
-    def old() -> Response:
-        return redirect("/new")  # no code given: Flask's default
-
-    @demo.route("/docs/")
-    def docs() -> str:  # defined with a trailing slash: Werkzeug redirects /docs
-        return "docs"
-
-    return demo
+NOT_FOLLOWED = "(not followed: port 80 is not this server)"
 
 
-def observed_defaults() -> pd.DataFrame:
-    """Flask's ``redirect()`` and Werkzeug's trailing-slash redirect, run here."""
-    client = _flask_demo().test_client()
-    flask_answer = client.get("/old")
-    slash_answer = client.get("/docs")
-    return pd.DataFrame([
-        {"framework": f"Flask {version('flask')}", "what you write": 'redirect("/new")',
-         "status sent": flask_answer.status_code,
-         "Location": flask_answer.headers["Location"]},
-        {"framework": f"Werkzeug {version('werkzeug')}",
-         "what you write": '@app.route("/docs/") (strict_slashes), then GET /docs',
-         "status sent": slash_answer.status_code,
-         "Location": slash_answer.headers["Location"].removeprefix("http://localhost")},
-    ]).set_index("framework")
+def start_frameworks(names: Iterable[str] | None = None
+                     ) -> tuple[dict[str, Framework], dict[str, str]]:
+    """Start each framework named (all of :data:`FRAMEWORKS` by default); those that
+    cannot run here are returned apart, with what to install."""
+    started, skipped = {}, {}
+    for name in names or FRAMEWORKS:
+        try:
+            started[name] = FRAMEWORKS[name]().start()
+        except FrameworkUnavailable as missing:
+            skipped[name] = str(missing)
+    return started, skipped
 
 
-CITED_DEFAULTS: list[dict[str, str]] = [
-    {"framework": "Next.js 14-16", "what you write": "redirects(): permanent: false",
-     "status sent": "307", "source": "nextjs.org/docs, next.config.js redirects"},
-    {"framework": "Next.js 14-16", "what you write": "redirects(): permanent: true",
-     "status sent": "308", "source": "nextjs.org/docs, next.config.js redirects"},
-    {"framework": "Express 4-5", "what you write": "res.redirect(path)",
-     "status sent": "302", "source": "expressjs.com API reference, res.redirect"},
-    {"framework": "Django 4-5", "what you write": "HttpResponseRedirect / redirect(url)",
-     "status sent": "302", "source": "docs.djangoproject.com, Request and response objects"},
-    {"framework": "Django 4-5",
-     "what you write": "HttpResponsePermanentRedirect / redirect(url, permanent=True)",
-     "status sent": "301", "source": "docs.djangoproject.com, Request and response objects"},
-    {"framework": "Django 4-5", "what you write": "RedirectView (permanent=False default)",
-     "status sent": "302", "source": "docs.djangoproject.com, Generic views: RedirectView"},
-    {"framework": "nginx 1.x", "what you write": "return 301 URL; / return 308 URL;",
-     "status sent": "as written", "source": "nginx.org, ngx_http_rewrite_module: return"},
-    {"framework": "nginx 1.x", "what you write": "rewrite ... redirect;",
-     "status sent": "302", "source": "nginx.org, ngx_http_rewrite_module: rewrite"},
-    {"framework": "nginx 1.x", "what you write": "rewrite ... permanent;",
-     "status sent": "301", "source": "nginx.org, ngx_http_rewrite_module: rewrite"},
-]
-"""Defaults of frameworks that are not installed here, from their documentation."""
+def stop_frameworks(frameworks: dict[str, Framework]) -> None:
+    for framework in frameworks.values():
+        framework.stop()
 
 
-def cited_defaults() -> pd.DataFrame:
-    return pd.DataFrame(CITED_DEFAULTS).set_index("framework")
+def _shown(url: str, framework: Framework) -> str:
+    """A URL as tables show it: the framework's own origin (a port that changes with
+    every run) is named instead, as the lab's hops name their servers."""
+    return url.replace(framework.url, f"http://{framework.name.lower()}").replace(
+        "http://127.0.0.1/", f"http://{framework.name.lower()}-without-port/")
+
+
+def _followed(answer: httpx.Response, framework: Framework) -> str:
+    last = answer.request
+    return f"{last.method} {_shown(str(last.url), framework)} → {answer.status_code}"
+
+
+def _row(framework: Framework, route: Route, plain: httpx.Client,
+         following: httpx.Client) -> dict[str, object]:
+    form = FORM if route.method == "POST" else None
+    answer = plain.request(route.method, framework.url + route.path, data=form)
+    after = (following.request(route.method, framework.url + route.path, data=form)
+             if route.follow else None)
+    return {"framework": framework.label, "what you write": route.written,
+            "request": f"{route.method} {route.path}",
+            "status sent": f"{answer.status_code} {answer.reason_phrase}",
+            "Location": _shown(answer.headers.get("location", ""), framework),
+            "then httpx sends": (_followed(after, framework) if after and after.history
+                                 else "" if after else NOT_FOLLOWED),
+            "source": route.citation}
+
+
+def framework_redirects(frameworks: dict[str, Framework]) -> pd.DataFrame:
+    """One row per redirect of each running framework: the status line and ``Location``
+    it sent, and where a client that follows (httpx) ends."""
+    with loopback_httpx(follow_redirects=False) as plain, \
+            loopback_httpx(follow_redirects=True) as following:
+        rows = [_row(framework, route, plain, following)
+                for framework in frameworks.values() for route in framework.routes]
+    return pd.DataFrame(rows).set_index(["framework", "what you write"])

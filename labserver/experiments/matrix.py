@@ -42,6 +42,8 @@ class Experiment:
     target: str = DEFAULT_TARGET
     headers: tuple[tuple[str, str], ...] = ()
     """Request headers sent besides the body's, such as Authorization."""
+    options: str = ""
+    """More of the redirect's query string, such as ``set_cookie=yes``."""
 
     @property
     def body(self) -> bytes | None:
@@ -49,14 +51,17 @@ class Experiment:
 
     @property
     def path(self) -> str:
-        if self.target == DEFAULT_TARGET:
-            return f"/redirect/{self.code}"
-        return f"/redirect/{self.code}?to={self.target}"
+        return self._path()
+
+    def _path(self, to: LabServer | None = None) -> str:
+        query = [] if to is None and self.target == DEFAULT_TARGET else [
+            f"to={'' if to is None else to.url}{self.target}"]
+        query += [self.options] if self.options else []
+        return f"/redirect/{self.code}" + ("?" + "&".join(query) if query else "")
 
     def request(self, to: LabServer | None = None) -> Request:
         """The request to send; with ``to``, the redirect points at that other server."""
-        path = self.path if to is None else f"/redirect/{self.code}?to={to.url}{self.target}"
-        return Request(self.method, path, self.body, self.headers, self.target)
+        return Request(self.method, self._path(to), self.body, self.headers, self.target)
 
 
 def observe_experiment(server: LabServer, client: Client, experiment: Experiment, *,

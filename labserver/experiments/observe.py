@@ -133,6 +133,15 @@ class Observation:
         """Whether header ``name`` reached the target."""
         return bool(self.reached and name in self.reached.headers)
 
+    def value_arrived(self, name: str, value: str) -> bool:
+        """Whether header ``name`` reached the target carrying ``value``: one cookie among
+        the others a client sends in one ``Cookie`` header, say. The name's case does not
+        matter (the server reads ``X-API-Key`` as ``X-Api-Key``)."""
+        if self.reached is None:
+            return False
+        return any(key.lower() == name.lower() and value in arrived
+                   for key, arrived in self.reached.headers.items())
+
     @property
     def verdict(self) -> str:
         """followed, refused (the client handed back the 3xx) or error (it raised)."""

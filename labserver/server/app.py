@@ -22,6 +22,8 @@ from ..vocabulary import (
     CODES,
     CORS_ANSWERS,
     DEFAULT_TARGET,
+    JAR_COOKIE,
+    JAR_PATH,
     MAX_CHAIN,
     METHODS,
     REFERRER_POLICIES,
@@ -44,9 +46,11 @@ ENDPOINTS: dict[str, str] = {
         f" (default {DEFAULT_TARGET}), for any method; cache: none, max-age=N or expires=N"
         " (default no-store); referrer_policy: a Referrer-Policy for the redirect to send;"
         " cors: allow (default), none (no Access-Control-Allow-Origin) or"
-        " redirect-preflight (a CORS preflight gets the redirect too)"
+        " redirect-preflight (a CORS preflight gets the redirect too); set_cookie=yes: the"
+        f" redirect stores {JAR_COOKIE} (Path={JAR_PATH}) in a client's cookie jar"
     ),
     "/echo": "describes the request that arrived: method, path, query, headers, body",
+    "/echo/<anything>": "the same, under another path (the jar cookie's is /echo/jar)",
     "/journal?since=<seq>": "every request the server received, in order (after <seq>)",
     "/api/v1/<path>": "307 to /api/v2/<path>: an API that moved, keeping method and body",
     "/api/v2/users, /api/v2/users/<id>": "a tiny in-memory users API (GET, POST, PUT, PATCH,"
@@ -279,13 +283,20 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
         if _cors_answer() not in CORS_ANSWERS:
             return json_error(400, f"cors must be one of {', '.join(CORS_ANSWERS)}",
                               example="/redirect/302?cors=none")
+        set_cookie = request.args.get("set_cookie")
+        if set_cookie not in (None, "yes"):
+            return json_error(400, "set_cookie must be yes (or left out)",
+                              example="/redirect/302?set_cookie=yes")
         answer = redirect_to(status, location, caching)
         if policy:
             answer.headers["Referrer-Policy"] = policy
+        if set_cookie:
+            answer.headers["Set-Cookie"] = f"{JAR_COOKIE}; Path={JAR_PATH}"
         return answer
 
     @app.route("/echo", methods=METHODS, provide_automatic_options=False)
-    def echo() -> Response:
+    @app.route("/echo/<path:rest>", methods=METHODS, provide_automatic_options=False)
+    def echo(rest: str = "") -> Response:
         body = request.environ.get("labserver.body") or b""
         return jsonify({
             "method": request.method,

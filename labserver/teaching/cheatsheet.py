@@ -101,7 +101,7 @@ def cheat_sheet(matrix: pd.DataFrame, defaults: pd.DataFrame, credentials: pd.Da
                 "not followed" if not row["final_method"]
                 else "kept" if row["content_type_arrived"] else "removed")
             hops["Content-Type on the GET after a 303"] = str(row["hops"])
-        row = _cell(credentials, client, scenario="cross-origin")
+        row = _cell(credentials, client, scenario="cross-port")
         if row is not None:
             answers["Authorization after a cross-origin 302"] = (
                 "forwarded" if row["authorization_arrived"] else "dropped")

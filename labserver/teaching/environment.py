@@ -27,6 +27,7 @@ from ..clients import (
     find_firefox,
 )
 from ..experiments.default_ports import default_ports_unavailable, where_default_ports
+from ..frameworks import ExpressApp, NginxApp
 from ..server.lab import LabServer
 
 PACKAGES = {
@@ -37,6 +38,7 @@ PACKAGES = {
     "trustme": "every lesson (labserver imports it)",
     "ada-url": "every lesson (labserver imports it)",
     "aiohttp": "every lesson (labserver imports it)",
+    "fastapi": "lesson 19", "uvicorn": "lesson 19", "django": "lesson 19",
     "nbval": "the tests (pytest --nbval)",
 }
 """The Python packages the lessons use, and who needs each; requirements.txt installs
@@ -69,6 +71,11 @@ NEED_CHECKS: dict[str, Need] = {
                  lambda: _version_of(shutil.which("wget"))),
     "node": Need("Node.js (its own fetch())", lambda: NodeFetchClient.unavailable_reason(),
                  lambda: _version_of(shutil.which("node"))),
+    "express": Need("Node.js and Express (a framework of lesson 19)",
+                    lambda: ExpressApp.unavailable_reason(),
+                    lambda: f"Express {ExpressApp().version()}"),
+    "nginx": Need("nginx (a framework of lesson 19)", lambda: NginxApp.unavailable_reason(),
+                  lambda: f"nginx {NginxApp().version()}"),
     "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
                          lambda: where_default_ports()),
 }

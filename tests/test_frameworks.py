@@ -1,0 +1,86 @@
+"""Frameworks run on loopback: what each sends for a redirect, read off the wire."""
+
+import socket
+
+import pytest
+
+from labserver import FRAMEWORKS, framework_redirects, start_frameworks, stop_frameworks
+from labserver.frameworks import ExpressApp, FrameworkUnavailable, NginxApp
+
+
+@pytest.fixture(scope="module")
+def table():
+    frameworks, skipped = start_frameworks()
+    try:
+        yield framework_redirects(frameworks), skipped
+    finally:
+        stop_frameworks(frameworks)
+
+
+def _row(table, name, written):
+    frame, skipped = table
+    if name in skipped:
+        pytest.skip(skipped[name])
+    label = next(label for label in frame.index.get_level_values(0) if label.startswith(name))
+    return frame.loc[(label, written)]
+
+
+def test_flask_redirects_with_302_and_werkzeug_keeps_a_post_through_its_slash_308(table):
+    assert _row(table, "Flask", 'redirect("/new")')["status sent"] == "302 FOUND"
+    slash = _row(table, "Flask", '@app.route("/docs/"), then POST /docs')
+    assert slash["status sent"].startswith("308") and slash["then httpx sends"].startswith("POST")
+
+
+def test_fastapi_answers_a_form_post_with_307_and_the_get_only_page_says_405(table):
+    row = _row(table, "FastAPI", 'RedirectResponse("/welcome") after a form POST')
+    assert row["status sent"] == "307 Temporary Redirect"
+    assert row["then httpx sends"] == "POST http://fastapi/welcome → 405"
+    fixed = _row(table, "FastAPI", 'RedirectResponse("/welcome", status_code=303)')
+    assert fixed["then httpx sends"] == "GET http://fastapi/welcome → 200"
+
+
+def test_django_append_slash_turns_a_post_into_a_get_with_301(table):
+    row = _row(table, "Django", 'path("docs/", ...), then POST /docs (APPEND_SLASH)')
+    assert row["status sent"] == "301 Moved Permanently" and row["Location"] == "/docs/"
+    assert row["then httpx sends"] == "GET http://django/docs/ → 200"
+
+
+def test_express_5_sends_302_by_default_and_refuses_the_express_4_wildcard():
+    if ExpressApp.unavailable_reason():
+        pytest.skip(ExpressApp.unavailable_reason())
+    with ExpressApp() as express:
+        assert express.express4_route_error().startswith("TypeError")
+        frame = framework_redirects({"Express": express})
+    assert frame.loc[(express.label, 'res.redirect("/new")'), "status sent"] == "302 Found"
+
+
+def test_nginx_writes_its_port_into_a_folder_redirect_unless_told_not_to():
+    if NginxApp.unavailable_reason():
+        pytest.skip(NginxApp.unavailable_reason())
+    with NginxApp() as nginx:
+        frame = framework_redirects({"nginx": nginx}).xs(nginx.label)
+    assert frame.loc["a folder docs under root, then GET /docs", "Location"] == "http://nginx/docs/"
+    assert frame.loc["the same with absolute_redirect off;", "Location"] == "/relative/docs/"
+    assert frame.loc["the same with port_in_redirect off;", "Location"] == (
+        "http://nginx-without-port/no-port/docs/")
+
+
+def test_a_stopped_framework_frees_its_port():
+    for kind in FRAMEWORKS.values():
+        if kind.unavailable_reason():
+            continue
+        framework = kind().start()
+        port = framework.port
+        framework.stop()
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, kind.name
+
+
+def test_a_missing_framework_is_skipped_with_what_to_install(monkeypatch):
+    monkeypatch.setattr(NginxApp, "unavailable_reason",
+                        classmethod(lambda cls: "nginx is not installed: apt-get install nginx"))
+    with pytest.raises(FrameworkUnavailable, match="apt-get install nginx"):
+        NginxApp().start()
+    frameworks, skipped = start_frameworks(["nginx"])
+    assert frameworks == {}
+    assert skipped == {"nginx": "nginx is not installed: apt-get install nginx"}
