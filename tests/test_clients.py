@@ -95,7 +95,8 @@ def test_httpx_async_works_while_an_event_loop_runs_in_this_thread(server):
 
 
 def test_make_client_names_the_valid_clients():
-    names = ["httpx", "httpx-async", "requests", "urllib", "curl", "chromium", "firefox"]
+    names = ["httpx", "httpx-async", "requests", "urllib", "urllib3", "aiohttp", "curl", "wget",
+             "node-fetch", "chromium", "firefox"]
     with pytest.raises(ValueError, match=", ".join(names)):
         make_client("netscape")
     assert list(CLIENTS) == names
