@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..clients.base import loopback_httpx
 from ..frameworks import FRAMEWORKS, Framework, FrameworkUnavailable, Route
+from ..server.lab import LOOPBACK
 
 FORM = {"name": "learner"}
 """The form a POST sends (``application/x-www-form-urlencoded``), as a browser's form would."""
@@ -40,7 +41,7 @@ def _shown(url: str, framework: Framework) -> str:
     """A URL as tables show it: the framework's own origin (a port that changes with
     every run) is named instead, as the lab's hops name their servers."""
     return url.replace(framework.url, f"http://{framework.name.lower()}").replace(
-        "http://127.0.0.1/", f"http://{framework.name.lower()}-without-port/")
+        f"http://{LOOPBACK}/", f"http://{framework.name.lower()}-without-port/")
 
 
 def _followed(answer: httpx.Response, framework: Framework) -> str:

@@ -11,6 +11,7 @@ import socket
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import cached_property
 from types import TracebackType
 
 from ..server.lab import LOOPBACK
@@ -94,8 +95,10 @@ class Framework(ABC):
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
-    @property
+    @cached_property
     def label(self) -> str:
+        """Name and version, as every row of a table shows it: asked once, since nginx's
+        version takes a process to read."""
         return f"{self.name} {self.version()}"
 
     def start(self) -> Framework:

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from abc import abstractmethod
 from pathlib import Path
 
 from ..clients.base import loopback_httpx
@@ -25,8 +26,9 @@ class _Process(Framework):
         self._process: subprocess.Popen[bytes] | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
 
+    @abstractmethod
     def _command(self, port: int, folder: Path) -> list[str]:
-        raise NotImplementedError
+        """The command line that serves on ``port``, its files in ``folder``."""
 
     def _serve(self, port: int) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix=f"lab-{self.name.lower()}-")

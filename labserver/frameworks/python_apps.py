@@ -8,6 +8,7 @@ Werkzeug's server for Django's WSGI app), and start in milliseconds.
 from __future__ import annotations
 
 import threading
+from abc import abstractmethod
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -43,8 +44,9 @@ class _WSGIThread(Framework):
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
+    @abstractmethod
     def _wsgi_app(self) -> Any:
-        raise NotImplementedError
+        """The WSGI app to serve, imported only when the framework starts."""
 
     def _serve(self, port: int) -> None:
         self._server = make_server(LOOPBACK, port, self._wsgi_app(), threaded=True,
