@@ -360,8 +360,20 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "https://werkzeug.palletsprojects.com/en/stable/routing/")),
     ("nextjs-redirects", Citation(
         "Next.js", "docs", "redirects in next.config.js",
-        "permanent: true sends 308, permanent: false sends 307",
+        "permanent: true sends 308, permanent: false sends 307, chosen because many browsers "
+        "changed a 301/302 POST into a GET; statusCode may be given instead of permanent",
         "https://nextjs.org/docs/app/api-reference/config/next-config-js/redirects")),
+    ("nextjs-trailing-slash", Citation(
+        "Next.js", "docs", "trailingSlash in next.config.js",
+        "by default a URL with a trailing slash is redirected to the one without it; "
+        "trailingSlash: true redirects the other way",
+        "https://nextjs.org/docs/app/api-reference/config/next-config-js/trailingSlash")),
+    ("nextjs-refresh-308", Citation(
+        "Next.js", "packages/next/src/server/lib/router-server.ts (handle redirect)",
+        "Next.js source",
+        "a 308 from the router also gets a Refresh: 0;url=<destination> header, the "
+        "fallback its base-http redirect() explains is for IE11, which does not know 308",
+        "https://github.com/vercel/next.js/blob/canary/packages/next/src/server/lib/router-server.ts")),
     ("express-redirect", Citation(
         "Express", "docs", "res.redirect",
         "res.redirect([status,] path) sends 302 unless given a status",

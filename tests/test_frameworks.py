@@ -5,7 +5,8 @@ import socket
 import pytest
 
 from labserver import FRAMEWORKS, framework_redirects, start_frameworks, stop_frameworks
-from labserver.frameworks import ExpressApp, FrameworkUnavailable, NginxApp
+from labserver.frameworks import ExpressApp, FrameworkUnavailable, NextApp, NginxApp
+from labserver.frameworks.processes import BUILDS
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,28 @@ def test_express_5_sends_302_by_default_and_refuses_the_express_4_wildcard():
         assert express.express4_route_error().startswith("TypeError")
         frame = framework_redirects({"Express": express})
     assert frame.loc[(express.label, 'res.redirect("/new")'), "status sent"] == "302 Found"
+
+
+def test_nextjs_sends_307_or_308_and_its_slash_redirect_keeps_a_post(table):
+    assert _row(table, "Next.js", '{ source: "/old", destination: "/new", permanent: false }')[
+        "status sent"] == "307 Temporary Redirect"
+    assert _row(table, "Next.js", '{ source: "/moved", destination: "/new", permanent: true }')[
+        "status sent"] == "308 Permanent Redirect"
+    see_other = _row(table, "Next.js",
+                     '{ source: "/signup", destination: "/new", statusCode: 303 }')
+    assert see_other["then httpx sends"] == "GET http://nextjs/new → 200"
+    slash = _row(table, "Next.js", "trailingSlash: false (the default); POST /new/")
+    assert slash["Location"] == "/new"
+    assert slash["then httpx sends"] == "POST http://nextjs/new → 200"
+
+
+def test_nextjs_build_is_kept_and_reused_by_the_next_start():
+    if NextApp.unavailable_reason():
+        pytest.skip(NextApp.unavailable_reason())
+    app = NextApp()
+    built = app.build()
+    assert (built / ".next" / "BUILD_ID").is_file() and built.parent == BUILDS
+    assert app.build() == built  # the same files: the kept build, not a new one
 
 
 def test_nginx_writes_its_port_into_a_folder_redirect_unless_told_not_to():

@@ -24,21 +24,27 @@ NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 INSTALL_COMMAND = f"npm ci --prefix {NODE_DIR}"
 
 
-def _packages(lock: Path) -> dict[str, object]:
-    packages = json.loads(lock.read_text())["packages"]
-    return {path: entry.get("version") for path, entry in packages.items() if path}
+def _packages(lock: Path) -> dict[str, dict[str, Any]]:
+    packages: dict[str, dict[str, Any]] = json.loads(lock.read_text())["packages"]
+    return {path: entry for path, entry in packages.items() if path}
 
 
 def node_helpers_installed() -> bool:
     """Whether ``node_modules`` holds exactly what the lock file pins.
 
     npm keeps a copy of the lock file of what it installed in
-    ``node_modules/.package-lock.json``; the two agree until the lock file changes.
+    ``node_modules/.package-lock.json``; the two agree until the lock file changes, except
+    for the optional packages built for other systems (Next.js's compiler for macOS or
+    Windows, say), which the lock file lists and this machine does not install.
     """
     installed = NODE_DIR / "node_modules" / ".package-lock.json"
     if not installed.is_file():
         return False
-    return _packages(installed) == _packages(NODE_DIR / "package-lock.json")
+    have, pinned = _packages(installed), _packages(NODE_DIR / "package-lock.json")
+    return (all(path in pinned and pinned[path].get("version") == entry.get("version")
+                for path, entry in have.items())
+            and all(path in have or entry.get("optional", False)
+                    for path, entry in pinned.items()))
 
 
 def install_node_helpers() -> str:

@@ -40,8 +40,8 @@ def stop_frameworks(frameworks: dict[str, Framework]) -> None:
 def _shown(url: str, framework: Framework) -> str:
     """A URL as tables show it: the framework's own origin (a port that changes with
     every run) is named instead, as the lab's hops name their servers."""
-    return url.replace(framework.url, f"http://{framework.name.lower()}").replace(
-        f"http://{LOOPBACK}/", f"http://{framework.name.lower()}-without-port/")
+    return url.replace(framework.url, f"http://{framework.host_name}").replace(
+        f"http://{LOOPBACK}/", f"http://{framework.host_name}-without-port/")
 
 
 def _followed(answer: httpx.Response, framework: Framework) -> str:

@@ -1,14 +1,14 @@
 """Frameworks under test: other projects' servers, started by the lab on loopback."""
 
 from .base import Framework, FrameworkUnavailable, Route
-from .processes import NGINX_SITE, ExpressApp, NginxApp
+from .processes import NGINX_SITE, ExpressApp, NextApp, NginxApp
 from .python_apps import DjangoApp, FastAPIApp, FlaskApp
 
 FRAMEWORKS: dict[str, type[Framework]] = {
     "Flask": FlaskApp, "FastAPI": FastAPIApp, "Django": DjangoApp, "Express": ExpressApp,
-    "nginx": NginxApp,
+    "Next.js": NextApp, "nginx": NginxApp,
 }
 """Every framework the lab can run, by the name its tables use."""
 
 __all__ = ["FRAMEWORKS", "NGINX_SITE", "DjangoApp", "ExpressApp", "FastAPIApp", "FlaskApp",
-           "Framework", "FrameworkUnavailable", "NginxApp", "Route"]
+           "Framework", "FrameworkUnavailable", "NextApp", "NginxApp", "Route"]

@@ -95,6 +95,12 @@ class Framework(ABC):
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
+    @property
+    def host_name(self) -> str:
+        """The name tables give this framework's origin in place of its loopback port
+        (``http://nextjs``): a word, never a real domain."""
+        return self.name.lower().replace(".", "")
+
     @cached_property
     def label(self) -> str:
         """Name and version, as every row of a table shows it: asked once, since nginx's

@@ -3,7 +3,9 @@ listening on loopback, each with the files it needs in a folder of its own."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +28,9 @@ class _Process(Framework):
         self._process: subprocess.Popen[bytes] | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
 
+    environment: dict[str, str] = {}
+    """Variables the process gets beside the kernel's own."""
+
     @abstractmethod
     def _command(self, port: int, folder: Path) -> list[str]:
         """The command line that serves on ``port``, its files in ``folder``."""
@@ -34,7 +39,8 @@ class _Process(Framework):
         self._folder = tempfile.TemporaryDirectory(prefix=f"lab-{self.name.lower()}-")
         command = self._command(port, Path(self._folder.name))
         self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                         env={**os.environ, **self.environment})
 
     def _shut(self) -> None:
         if self._process is not None:
@@ -60,6 +66,24 @@ def _static_folder(root: Path) -> Path:
     return root / "www"
 
 
+def _node_unavailable() -> str | None:
+    """Why a Node framework cannot run here (no Node, or its packages not installable)."""
+    if shutil.which("node") is None:
+        return ("Node.js is not installed: apt-get install nodejs npm (Debian/Ubuntu), "
+                "brew install node (macOS), or nodejs.org")
+    if not node_helpers_installed():
+        message = install_node_helpers()
+        if not node_helpers_installed():
+            return message
+    return None
+
+
+def _package_version(package: str) -> str:
+    """The version of a Node package as installed from the lab's lock file."""
+    manifest = NODE_DIR / "node_modules" / package / "package.json"
+    return str(json.loads(manifest.read_text())["version"])
+
+
 class ExpressApp(_Process):
     """Express 5's ``res.redirect()``, its wildcard routes and ``express.static``."""
 
@@ -76,18 +100,10 @@ class ExpressApp(_Process):
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
-        if shutil.which("node") is None:
-            return ("Node.js is not installed: apt-get install nodejs npm (Debian/Ubuntu), "
-                    "brew install node (macOS), or nodejs.org")
-        if not node_helpers_installed():
-            message = install_node_helpers()
-            if not node_helpers_installed():
-                return message
-        return None
+        return _node_unavailable()
 
     def version(self) -> str:
-        package = NODE_DIR / "node_modules" / "express" / "package.json"
-        return str(json.loads(package.read_text())["version"])
+        return _package_version("express")
 
     def express4_route_error(self) -> str:
         """What Express 5 says when the Express 4 spelling ``/api/v1/:path(*)`` is declared
@@ -98,6 +114,86 @@ class ExpressApp(_Process):
     def _command(self, port: int, folder: Path) -> list[str]:
         node = shutil.which("node") or "node"
         return [node, str(NODE_DIR / "express.mjs"), str(port), str(_static_folder(folder))]
+
+
+NEXT_APP = NODE_DIR / "next-app"
+"""The Next.js app's own files: ``next.config.mjs`` and its route handlers."""
+
+BUILDS = NODE_DIR / ".build"
+"""Where production builds are kept, one folder per version of the app's files."""
+
+BUILD_SECONDS = 300.0
+
+
+def _next_cli() -> list[str]:
+    return [shutil.which("node") or "node", str(NODE_DIR / "node_modules" / "next" / "dist"
+                                                / "bin" / "next")]
+
+
+class NextApp(_Process):
+    """Next.js's ``redirects()`` in ``next.config.mjs`` and its trailing-slash redirect,
+    served by ``next start`` from a production build.
+
+    The build takes seconds, so it is made once and kept (:data:`BUILDS`) under a name
+    that changes whenever the app's files or Next's version do; later starts reuse it.
+    """
+
+    name = "Next.js"
+    routes = (
+        Route('{ source: "/old", destination: "/new", permanent: false }', "GET", "/old",
+              "nextjs-redirects"),
+        Route('{ source: "/moved", destination: "/new", permanent: true }', "GET", "/moved",
+              "nextjs-redirects"),
+        Route('{ source: "/api/v1/:path*", …, permanent: false }', "POST", "/api/v1/users",
+              "nextjs-redirects"),
+        Route('{ source: "/signup", destination: "/new", statusCode: 303 }', "POST",
+              "/signup", "nextjs-redirects"),
+        Route("trailingSlash: false (the default); GET /new/", "GET", "/new/",
+              "nextjs-trailing-slash"),
+        Route("trailingSlash: false (the default); POST /new/", "POST", "/new/",
+              "nextjs-trailing-slash"),
+    )
+    source = (NEXT_APP / "next.config.mjs").read_text()
+    environment = {"NEXT_TELEMETRY_DISABLED": "1"}
+
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        return _node_unavailable()
+
+    def version(self) -> str:
+        return _package_version("next")
+
+    def build(self, *, fresh: bool = False) -> Path:
+        """The folder of a production build of the app: made by ``next build`` if there is
+        none for these files (or ``fresh`` asks for a new one), else the one kept."""
+        digest = hashlib.sha256(self.version().encode())
+        for path in sorted(NEXT_APP.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(NEXT_APP)).encode() + path.read_bytes())
+        built = BUILDS / f"next-{digest.hexdigest()[:16]}"
+        if built.is_dir() and not fresh:
+            return built
+        BUILDS.mkdir(exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="building-", dir=BUILDS))
+        shutil.copytree(NEXT_APP, work, dirs_exist_ok=True)
+        done = subprocess.run([*_next_cli(), "build"], cwd=work, capture_output=True, text=True,
+                              env={**os.environ, **self.environment}, timeout=BUILD_SECONDS,
+                              check=False)
+        if done.returncode != 0:
+            shutil.rmtree(work, ignore_errors=True)
+            raise RuntimeError(f"next build failed:\n{(done.stdout + done.stderr)[-2000:]}")
+        shutil.rmtree(work / ".next" / "cache", ignore_errors=True)
+        if fresh:
+            shutil.rmtree(built, ignore_errors=True)
+        try:
+            work.rename(built)  # another process may have built the same files meanwhile
+        except OSError:
+            shutil.rmtree(work, ignore_errors=True)
+        return built
+
+    def _command(self, port: int, folder: Path) -> list[str]:
+        return [*_next_cli(), "start", str(self.build()), "--hostname", LOOPBACK,
+                "--port", str(port)]
 
 
 NGINX_SITE = """\

@@ -27,7 +27,7 @@ from ..clients import (
     find_firefox,
 )
 from ..experiments.default_ports import default_ports_unavailable, where_default_ports
-from ..frameworks import ExpressApp, NginxApp
+from ..frameworks import ExpressApp, NextApp, NginxApp
 from ..server.lab import LabServer
 
 PACKAGES = {
@@ -74,6 +74,9 @@ NEED_CHECKS: dict[str, Need] = {
     "express": Need("Node.js and Express (a framework of lesson 19)",
                     lambda: ExpressApp.unavailable_reason(),
                     lambda: f"Express {ExpressApp().version()}"),
+    "nextjs": Need("Node.js and Next.js (a framework of lesson 19)",
+                   lambda: NextApp.unavailable_reason(),
+                   lambda: f"Next.js {NextApp().version()}"),
     "nginx": Need("nginx (a framework of lesson 19)", lambda: NginxApp.unavailable_reason(),
                   lambda: f"nginx {NginxApp().version()}"),
     "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
