@@ -63,7 +63,7 @@ def test_nextjs_sends_307_or_308_and_its_slash_redirect_keeps_a_post(table):
     see_other = _row(table, "Next.js",
                      '{ source: "/signup", destination: "/new", statusCode: 303 }')
     assert see_other["then httpx sends"] == "GET http://nextjs/new → 200"
-    slash = _row(table, "Next.js", "trailingSlash: false (the default); POST /new/")
+    slash = _row(table, "Next.js", "trailingSlash: false (the default), then POST /new/")
     assert slash["Location"] == "/new"
     assert slash["then httpx sends"] == "POST http://nextjs/new → 200"
 

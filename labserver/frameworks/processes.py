@@ -148,9 +148,9 @@ class NextApp(_Process):
               "nextjs-redirects"),
         Route('{ source: "/signup", destination: "/new", statusCode: 303 }', "POST",
               "/signup", "nextjs-redirects"),
-        Route("trailingSlash: false (the default); GET /new/", "GET", "/new/",
+        Route("trailingSlash: false (the default), then GET /new/", "GET", "/new/",
               "nextjs-trailing-slash"),
-        Route("trailingSlash: false (the default); POST /new/", "POST", "/new/",
+        Route("trailingSlash: false (the default), then POST /new/", "POST", "/new/",
               "nextjs-trailing-slash"),
     )
     source = (NEXT_APP / "next.config.mjs").read_text()
