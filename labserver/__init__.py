@@ -106,6 +106,17 @@ from .experiments.spec import compare as compare
 from .experiments.spec import differences as differences
 from .experiments.spec import expect as expect
 from .experiments.spec import expectations as expectations
+from .experiments.ssrf import FETCHERS as FETCHERS
+from .experiments.ssrf import METADATA_PATH as METADATA_PATH
+from .experiments.ssrf import CheckAfterwards as CheckAfterwards
+from .experiments.ssrf import EveryHopHook as EveryHopHook
+from .experiments.ssrf import Fetcher as Fetcher
+from .experiments.ssrf import FirstUrlOnly as FirstUrlOnly
+from .experiments.ssrf import FollowByHand as FollowByHand
+from .experiments.ssrf import InternalAddress as InternalAddress
+from .experiments.ssrf import SsrfLab as SsrfLab
+from .experiments.ssrf import refuse_internal as refuse_internal
+from .experiments.ssrf import ssrf_attempts as ssrf_attempts
 from .frameworks import FRAMEWORKS as FRAMEWORKS
 from .frameworks import Framework as Framework
 
@@ -200,6 +211,8 @@ __all__ = [
     "origins_across_hops", "referers_across_hops", "navigations", "page_redirects",
     "CACHE_SPECS", "cache_reuse",
     "FRAMEWORKS", "Framework", "framework_redirects", "start_frameworks", "stop_frameworks",
+    "FETCHERS", "METADATA_PATH", "CheckAfterwards", "EveryHopHook", "Fetcher", "FirstUrlOnly",
+    "FollowByHand", "InternalAddress", "SsrfLab", "refuse_internal", "ssrf_attempts",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching
     "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "body_label", "conformance",

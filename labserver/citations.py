@@ -363,6 +363,23 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "permanent: true sends 308, permanent: false sends 307, chosen because many browsers "
         "changed a 301/302 POST into a GET; statusCode may be given instead of permanent",
         "https://nextjs.org/docs/app/api-reference/config/next-config-js/redirects")),
+    ("owasp-ssrf", Citation(
+        "OWASP Cheat Sheet Series", "", "Server-Side Request Forgery Prevention Cheat Sheet",
+        "validate every URL a server fetches for a user, and disable following redirects in "
+        "the HTTP client, since a redirect bypasses a check made on the first URL",
+        "https://cheatsheetseries.owasp.org/cheatsheets/"
+        "Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html")),
+    ("aws-imdsv2", Citation(
+        "AWS", "EC2 User Guide", "Configure the instance metadata options (IMDSv2)",
+        "the metadata service at 169.254.169.254 serves the instance role's credentials; "
+        "IMDSv2 answers only requests carrying a session token obtained with a PUT",
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/"
+        "configuring-instance-metadata-service.html")),
+    ("httpx-event-hooks", Citation(
+        "HTTPX", "docs", "Event Hooks",
+        "a request hook is called once a request is prepared, before it is sent; hooks run "
+        "for each request of a redirect chain (encode/httpx pull request #1806)",
+        "https://www.python-httpx.org/advanced/event-hooks/")),
     ("nextjs-trailing-slash", Citation(
         "Next.js", "docs", "trailingSlash in next.config.js",
         "by default a URL with a trailing slash is redirected to the one without it; "
