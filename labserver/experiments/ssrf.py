@@ -196,10 +196,10 @@ def ssrf_attempts(lab: SsrfLab,
                   fetchers: Collection[type[Fetcher]] = FETCHERS) -> pd.DataFrame:
     """Each fetcher asked for each of :meth:`SsrfLab.urls`: where its requests went (the
     journals) and what it handed back."""
-    rows = []
+    rows, urls = [], lab.urls()
     for kind in fetchers:
         fetcher = kind(lab.internal)
-        for asked, (server, path) in lab.urls().items():
+        for asked, (server, path) in urls.items():
             others = tuple(s for s in lab.servers if s is not server)
             seen = observe(fetcher, Request("GET", path), (server, *others))
             inside = [hop for hop in seen.hops if hop.server == lab.metadata.name]

@@ -31,6 +31,9 @@ class _Process(Framework):
     environment: dict[str, str] = {}
     """Variables the process gets beside the kernel's own."""
 
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, **self.environment}
+
     @abstractmethod
     def _command(self, port: int, folder: Path) -> list[str]:
         """The command line that serves on ``port``, its files in ``folder``."""
@@ -40,7 +43,7 @@ class _Process(Framework):
         command = self._command(port, Path(self._folder.name))
         self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                         env={**os.environ, **self.environment})
+                                         env=self._env())
 
     def _shut(self) -> None:
         if self._process is not None:
@@ -123,6 +126,7 @@ BUILDS = NODE_DIR / ".build"
 """Where production builds are kept, one folder per version of the app's files."""
 
 BUILD_SECONDS = 300.0
+"""How long ``next build`` may take; about 5 s on a 2-core machine."""
 
 
 def _next_cli() -> list[str]:
@@ -163,25 +167,33 @@ class NextApp(_Process):
     def version(self) -> str:
         return _package_version("next")
 
-    def build(self, *, fresh: bool = False) -> Path:
-        """The folder of a production build of the app: made by ``next build`` if there is
-        none for these files (or ``fresh`` asks for a new one), else the one kept."""
+    def _kept_build(self) -> Path:
+        """Where the build of the app's present files, by this version of Next, is kept."""
         digest = hashlib.sha256(self.version().encode())
         for path in sorted(NEXT_APP.rglob("*")):
             if path.is_file():
                 digest.update(str(path.relative_to(NEXT_APP)).encode() + path.read_bytes())
-        built = BUILDS / f"next-{digest.hexdigest()[:16]}"
+        return BUILDS / f"next-{digest.hexdigest()[:16]}"
+
+    def build(self, *, fresh: bool = False) -> Path:
+        """The folder of a production build of the app: made by ``next build`` if there is
+        none for these files (or ``fresh`` asks for a new one), else the one kept."""
+        built = self._kept_build()
         if built.is_dir() and not fresh:
             return built
         BUILDS.mkdir(exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix="building-", dir=BUILDS))
         shutil.copytree(NEXT_APP, work, dirs_exist_ok=True)
-        done = subprocess.run([*_next_cli(), "build"], cwd=work, capture_output=True, text=True,
-                              env={**os.environ, **self.environment}, timeout=BUILD_SECONDS,
-                              check=False)
-        if done.returncode != 0:
+        try:
+            done = subprocess.run([*_next_cli(), "build"], cwd=work, capture_output=True,
+                                  text=True, env=self._env(), timeout=BUILD_SECONDS, check=False)
+            failed = (f"exit {done.returncode}:\n{(done.stdout + done.stderr)[-2000:]}"
+                      if done.returncode else "")
+        except subprocess.TimeoutExpired:
+            failed = f"it took more than {BUILD_SECONDS:.0f} s"
+        if failed:
             shutil.rmtree(work, ignore_errors=True)
-            raise RuntimeError(f"next build failed:\n{(done.stdout + done.stderr)[-2000:]}")
+            raise RuntimeError(f"next build failed: {failed}")
         shutil.rmtree(work / ".next" / "cache", ignore_errors=True)
         if fresh:
             shutil.rmtree(built, ignore_errors=True)
