@@ -28,6 +28,7 @@ from .citations import further_reading as further_reading
 from .clients import BROWSERS as BROWSERS
 from .clients import CLIENTS as CLIENTS
 from .clients import CURL_VARIANTS as CURL_VARIANTS
+from .clients import PROXY_CLIENTS as PROXY_CLIENTS
 from .clients import REDIRECT_MODES as REDIRECT_MODES
 from .clients import AiohttpClient as AiohttpClient
 from .clients import BrowserClient as BrowserClient
@@ -117,6 +118,9 @@ from .experiments.ssrf import InternalAddress as InternalAddress
 from .experiments.ssrf import SsrfLab as SsrfLab
 from .experiments.ssrf import refuse_internal as refuse_internal
 from .experiments.ssrf import ssrf_attempts as ssrf_attempts
+from .experiments.trace import TRACE_CLIENTS as TRACE_CLIENTS
+from .experiments.trace import Trace as Trace
+from .experiments.trace import trace as trace
 from .frameworks import FRAMEWORKS as FRAMEWORKS
 from .frameworks import Framework as Framework
 
@@ -127,6 +131,7 @@ from .server import Entry as Entry
 from .server import Journal as Journal
 from .server import LabServer as LabServer
 from .server import LabServerError as LabServerError
+from .server import RecordingProxy as RecordingProxy
 from .server import UnsafeTarget as UnsafeTarget
 from .server import create_app as create_app
 from .server import origin_of as origin_of
@@ -190,14 +195,14 @@ __all__ = [
     # the server side
     "ENDPOINTS", "Entry", "Journal", "LabServer", "LabServerError", "MAX_BODY_BYTES",
     "SERVICE_MODES", "UnsafeTarget", "create_app", "origin_of", "safe_target", "start",
-    "stop",
+    "stop", "RecordingProxy",
     # clients
     "CLIENTS", "CURL_VARIANTS", "CallClient", "ChromiumClient", "Client",
     "ClientUnavailable", "CurlClient", "HttpxAsyncClient", "HttpxClient", "MissingBrowser",
     "Outcome", "RequestsClient", "UrllibClient", "find_browser", "make_client",
     "open_browser", "rule_of",
     "BROWSERS", "BrowserClient", "FetchResponse", "FirefoxClient", "REDIRECT_MODES", "Showing",
-    "AiohttpClient", "NodeFetchClient", "Urllib3Client", "WgetClient",
+    "AiohttpClient", "NodeFetchClient", "Urllib3Client", "WgetClient", "PROXY_CLIENTS",
     # experiments: observe, and what is built on it
     "Observation", "Request", "describe_hops", "observe", "watch_all",
     "Experiment", "follows_by_default", "observe_experiment", "run_clients",
@@ -213,6 +218,7 @@ __all__ = [
     "FRAMEWORKS", "Framework", "framework_redirects", "start_frameworks", "stop_frameworks",
     "FETCHERS", "METADATA_PATH", "CheckAfterwards", "EveryHopHook", "Fetcher", "FirstUrlOnly",
     "FollowByHand", "InternalAddress", "SsrfLab", "refuse_internal", "ssrf_attempts",
+    "TRACE_CLIENTS", "Trace", "trace",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching
     "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "body_label", "conformance",

@@ -4,13 +4,15 @@ the learner's output-free copy of the lessons."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .clients import BROWSERS, CLIENTS, ClientUnavailable, make_client
+from .clients import BROWSERS, CLIENTS, PROXY_CLIENTS, ClientUnavailable, make_client
 from .clients.node import install_node_helpers
 from .experiments.credentials import (
     DEFAULT_PORT_SCENARIOS,
@@ -26,6 +28,7 @@ from .experiments.default_ports import (
 )
 from .experiments.matrix import follows_by_default, run_clients
 from .experiments.probes import redirect_limits
+from .experiments.trace import TRACE_CLIENTS, trace
 from .server import LabServer
 from .teaching.cheatsheet import CheatSheet, cheat_sheet
 from .teaching.learner_copy import LEARNER_FOLDER, copy_lessons
@@ -114,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
         "lessons", help="copy the lessons without their outputs, for a learner to work in")
     learn.add_argument("--into", type=Path, default=LEARNER_FOLDER,
                        help=f"folder for the copy (default {LEARNER_FOLDER}/)")
+    traced = commands.add_parser(
+        "trace", help="follow a URL with each client through the lab's recording proxy and "
+                      "print every hop (this one leaves loopback if the URL does)")
+    traced.add_argument("url")
+    traced.add_argument("--client", action="append", choices=list(PROXY_CLIENTS),
+                        help=f"repeat for several (default {', '.join(TRACE_CLIENTS)})")
+    traced.add_argument("--method", default="GET")
+    traced.add_argument("--har", type=Path, help="also write every hop as a HAR 1.2 file")
     inside = commands.add_parser(
         "default-ports", help="run lesson 15's experiment on ports 80 and 443 and print it as "
                               "JSON (run inside a private network namespace by the lesson)")
@@ -148,6 +159,20 @@ def _copy_lessons(into: Path) -> int:
     return 0
 
 
+def _trace(url: str, names: list[str] | None, method: str, har: Path | None) -> int:
+    if urlsplit(url).scheme not in ("http", "https"):
+        print(f"labserver: {url!r} is not an http:// or https:// URL", file=sys.stderr)
+        return 1
+    traced = trace(url, tuple(names or TRACE_CLIENTS), method=method.upper())
+    print(to_markdown(traced.table().reset_index()))
+    for name, reason in traced.skipped.items():
+        print(f"{name}: skipped ({reason})")
+    if har is not None:
+        har.write_text(json.dumps(traced.to_har(), indent=1))
+        print(f"\nEvery hop is in {har} (HAR 1.2: open it in a browser's developer tools).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
@@ -160,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         return _copy_lessons(args.into)
     if args.command == "default-ports":
         return _default_ports(args.scenario, args.client)
+    if args.command == "trace":
+        return _trace(args.url, args.client, args.method, args.har)
     if args.command == "cheatsheet":
         sys.stdout.write(build_cheat_sheet().to_html_page())
         return 0

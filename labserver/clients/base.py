@@ -68,6 +68,9 @@ class Client(ABC):
     name: str
     rule: ClassVar[str]
     """How the client decides what to send after a redirect, cited from its docs or source."""
+    takes_proxy: ClassVar[bool] = False
+    """Whether the adapter takes ``proxy=URL``: such a client can be traced through the
+    lab's recording proxy (:func:`labserver.trace`)."""
 
     @classmethod
     def unavailable_reason(cls) -> str | None:

@@ -24,16 +24,19 @@ CURL_VARIANTS: dict[str, str] = {
 
 def curl_command(variant: str, method: str, url: str, body: bytes | None,
                  headers: dict[str, str] | None, upload: str = "body.json",
-                 ca_file: str | None = None, options: tuple[str, ...] = ()) -> list[str]:
+                 ca_file: str | None = None, options: tuple[str, ...] = (),
+                 proxy: str | None = None) -> list[str]:
     """The curl command line a person would type for one request (no shell involved).
 
     ``upload`` is the file that holds the body for the ``curl -T`` variant; ``ca_file``
     the certificate authority to trust for https; ``options`` more flags (say
-    ``--max-redirs 1``), placed before the URL.
+    ``--max-redirs 1``), placed before the URL; ``proxy`` a proxy for every host
+    (``--noproxy ""`` so that ``NO_PROXY`` does not exempt loopback).
     """
     # -q (first, or curl ignores it): never read the user's ~/.curlrc, whose settings
     # (max-redirs = 0, say) would silently change every experiment.
-    args = ["curl", "-q", "--silent", "--show-error", "--noproxy", "*",
+    route = ["--proxy", proxy, "--noproxy", ""] if proxy else ["--noproxy", "*"]
+    args = ["curl", "-q", "--silent", "--show-error", *route,
             "--max-time", str(int(TIMEOUT_SECONDS)), "--output", os.devnull,
             "--write-out", "%{http_code}"]
     if ca_file:
@@ -95,8 +98,10 @@ class CurlClient(Client):
         "(--location-trusted sends them everywhere)."
     )
 
+    takes_proxy = True
+
     def __init__(self, variant: str = "curl", *, tls: LabCertificates | None = None,
-                 options: tuple[str, ...] = ()) -> None:
+                 options: tuple[str, ...] = (), proxy: str | None = None) -> None:
         if variant not in CURL_VARIANTS:
             raise ValueError(f"unknown curl variant {variant!r}; choose one of: "
                              f"{', '.join(CURL_VARIANTS)}")
@@ -107,6 +112,7 @@ class CurlClient(Client):
         self.variant = variant
         self._ca_file = tls.ca_file if tls else None
         self.options = tuple(options)
+        self._proxy = proxy
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
@@ -125,7 +131,7 @@ class CurlClient(Client):
             upload.write_bytes(body or b"")
             command = curl_command(self.variant, method, url, body, headers,
                                    "-" if upload_from_stdin else str(upload), self._ca_file,
-                                   self.options)
+                                   self.options, self._proxy)
             if verbose:
                 command.insert(2, "--verbose")  # after "curl -q"
             return subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS * 2,

@@ -49,9 +49,11 @@ class HttpxClient(Client):
     name = "httpx"
     rule = _HTTPX_RULE
 
+    takes_proxy = True
+
     def __init__(self, *, follow_redirects: bool = True,
-                 tls: LabCertificates | None = None) -> None:
-        self._client = loopback_httpx(follow_redirects=follow_redirects,
+                 tls: LabCertificates | None = None, proxy: str | None = None) -> None:
+        self._client = loopback_httpx(follow_redirects=follow_redirects, proxy=proxy,
                                       verify=tls.client_context() if tls else True)
 
     def send(self, method: str, url: str, *, body: bytes | None = None,
@@ -127,10 +129,14 @@ class RequestsClient(Client):
         "and Transfer-Encoding after every redirect that is not a 307 or 308."
     )
 
-    def __init__(self, *, tls: LabCertificates | None = None) -> None:
+    takes_proxy = True
+
+    def __init__(self, *, tls: LabCertificates | None = None, proxy: str | None = None) -> None:
         self._session = loopback_session()
         if tls:
             self._session.verify = tls.ca_file
+        if proxy:
+            self._session.proxies = {"http": proxy, "https": proxy}
 
     def send(self, method: str, url: str, *, body: bytes | None = None,
              headers: dict[str, str] | None = None) -> Outcome:
@@ -199,9 +205,13 @@ class Urllib3Client(Client):
         "Proxy-Authorization by default; a list you pass replaces that default)."
     )
 
-    def __init__(self, *, tls: LabCertificates | None = None) -> None:
-        self._pool = urllib3.PoolManager(timeout=TIMEOUT_SECONDS,
-                                         ca_certs=tls.ca_file if tls else None)
+    takes_proxy = True
+
+    def __init__(self, *, tls: LabCertificates | None = None, proxy: str | None = None) -> None:
+        ca_certs = tls.ca_file if tls else None
+        self._pool = (urllib3.ProxyManager(proxy, timeout=TIMEOUT_SECONDS, ca_certs=ca_certs)
+                      if proxy else urllib3.PoolManager(timeout=TIMEOUT_SECONDS,
+                                                        ca_certs=ca_certs))
 
     def send(self, method: str, url: str, *, body: bytes | None = None,
              headers: dict[str, str] | None = None) -> Outcome:

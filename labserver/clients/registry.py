@@ -38,6 +38,9 @@ CLIENTS: dict[str, type[Client]] = {
 }
 """Adapters by the name the command line and the lessons use, in the lessons' order."""
 
+PROXY_CLIENTS = tuple(name for name, kind in CLIENTS.items() if kind.takes_proxy)
+"""The clients that can be sent through a proxy, and so traced to any server."""
+
 
 BROWSERS: dict[str, type[BrowserClient]] = {"chromium": ChromiumClient, "firefox": FirefoxClient}
 """The browser engines, by client name."""
@@ -55,19 +58,26 @@ def open_browser(engine: str = "chromium", *,
     return MissingBrowser(reason, engine) if reason else kind(tls=tls)
 
 
-def make_client(name: str, *, tls: LabCertificates | None = None) -> Client:
+def make_client(name: str, *, tls: LabCertificates | None = None,
+                proxy: str | None = None) -> Client:
     """The adapter called ``name`` (a client of :data:`CLIENTS` or a curl variant).
 
-    With ``tls`` it trusts the lab's run-time certificate authority. Raises ValueError
-    listing the valid names, or ClientUnavailable saying what to install.
+    With ``tls`` it trusts the lab's run-time certificate authority; with ``proxy`` it
+    sends everything through that proxy (only clients that ``takes_proxy``). Raises
+    ValueError listing the valid names, or ClientUnavailable saying what to install.
     """
     if name in CURL_VARIANTS:
-        return CurlClient(name, tls=tls)
+        return CurlClient(name, tls=tls, proxy=proxy)
     try:
         kind = CLIENTS[name]
     except KeyError:
         raise ValueError(f"unknown client {name!r}; choose one of: {', '.join(CLIENTS)}") from None
-    return kind(tls=tls)  # type: ignore[call-arg]
+    if proxy is None:
+        return kind(tls=tls)  # type: ignore[call-arg]
+    if not kind.takes_proxy:
+        raise ValueError(f"{name} cannot be sent through a proxy here; these can: "
+                         f"{', '.join(PROXY_CLIENTS)}")
+    return kind(tls=tls, proxy=proxy)  # type: ignore[call-arg]
 
 
 def rule_of(client_name: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..clients import REDIRECT_MODES, BrowserClient, CallClient, Client, FetchResponse, Outcome
-from ..server.journal import Entry
+from ..server.journal import Entry, Observer
 from ..server.lab import LabServer
 from ..vocabulary import BODY, DEFAULT_TARGET
 from .observe import Observation, Request, aliased, observe
@@ -84,7 +84,7 @@ def _two(servers: Mapping[str, LabServer], first: str) -> tuple[LabServer, ...]:
     return (servers[first], *(s for name, s in servers.items() if name != first))
 
 
-def _header(hop: Entry | None, name: str, servers: tuple[LabServer, ...]) -> str:
+def _header(hop: Entry | None, name: str, servers: tuple[Observer, ...]) -> str:
     if hop is None:
         return "(not reached)"
     value = hop.headers.get(name)

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..clients.base import Client, Outcome
-from ..server.journal import Entry
-from ..server.lab import LabServer
+from ..server.journal import Entry, Observer
 from ..vocabulary import BODY_HEADERS, DEFAULT_TARGET
 
 
@@ -39,7 +38,7 @@ class Request:
 
 
 @contextmanager
-def watch_all(servers: tuple[LabServer, ...]) -> Iterator[list[Entry]]:
+def watch_all(servers: tuple[Observer, ...]) -> Iterator[list[Entry]]:
     """Like :meth:`Journal.watch`, across servers: their hops in the order they arrived."""
     with ExitStack() as stack:
         watched = [stack.enter_context(s.journal.watch()) for s in servers]
@@ -52,7 +51,7 @@ def watch_all(servers: tuple[LabServer, ...]) -> Iterator[list[Entry]]:
                                key=lambda h: h.arrival))
 
 
-def aliased(text: str, servers: tuple[LabServer, ...]) -> str:
+def aliased(text: str, servers: tuple[Observer, ...]) -> str:
     """``text`` with each server's URL (which carries the port the OS picked) written as
     ``scheme://name``, so tables read the same on every run."""
     for server in servers:
@@ -61,15 +60,16 @@ def aliased(text: str, servers: tuple[LabServer, ...]) -> str:
 
 
 def describe_hops(hops: list[Entry] | tuple[Entry, ...],
-                  servers: tuple[LabServer, ...] = ()) -> str:
+                  servers: tuple[Observer, ...] = (), *, named: bool = False) -> str:
     """``POST /redirect/307 → 307 | POST /echo → 200``: the journal in one line.
 
-    With ``servers``, each hop names the server it reached, and their URLs are aliased.
+    With ``servers``, each hop names the server it reached, and their URLs are aliased;
+    ``named`` names the servers without aliasing any.
     """
     def show(hop: Entry) -> str:
         method = "OPTIONS (preflight)" if hop.is_preflight else hop.method
         text = aliased(f"{method} {hop.target} → {hop.status}", servers)
-        return f"{hop.server}: {text}" if servers else text
+        return f"{hop.server}: {text}" if servers or named else text
     return " | ".join(show(h) for h in hops)
 
 
@@ -92,7 +92,7 @@ class Observation:
     hops: tuple[Entry, ...]
     result: Outcome
     """How the call ended on the client's side (its status, or what it raised)."""
-    servers: tuple[LabServer, ...]
+    servers: tuple[Observer, ...]
 
     @property
     def first(self) -> Entry | None:
@@ -197,18 +197,22 @@ COLUMNS = ["client", "code", "method", "body_sent", "hops", "hop_count", "final_
 """The tidy table's columns: the keys of :meth:`Observation.row`, in order."""
 
 
-def observe(client: Client, request: Request, servers: tuple[LabServer, ...]) -> Observation:
+def observe(client: Client, request: Request, servers: tuple[Observer, ...],
+            base: str | None = None) -> Observation:
     """Send ``request`` through ``client`` to the first of ``servers``; return what every
     one of them journaled meanwhile.
+
+    ``base`` is put before ``request.path`` instead of the first server's URL: ``""``
+    when the path is a whole URL and the observer is a proxy the client goes through.
 
     The client gets ready first (a browser loads a page of that origin), so its set-up
     is not a hop. After a client error the servers are given time to finish any request
     the client left half-sent, so it is journaled here and not in the next experiment.
     """
-    server = servers[0]
-    client.prepare(server.url)
+    base = servers[0].url if base is None else base
+    client.prepare(base)
     with watch_all(servers) as hops:
-        result = client.send(request.method, server.url + request.path, body=request.body,
+        result = client.send(request.method, base + request.path, body=request.body,
                              headers=request.sent_headers)
         if result.error is not None:
             for each in servers:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from collections.abc import Callable, Collection, Iterable
 from html import escape
 from typing import Any
@@ -28,6 +29,7 @@ from ..vocabulary import (
     METHODS,
     REFERRER_POLICIES,
 )
+from .entry import merged_headers
 from .journal import Journal
 from .oddities import oddities_blueprint
 from .pages import html_page, pages_blueprint
@@ -105,10 +107,6 @@ def _read_body_within_limit(environ: dict[str, Any]) -> bytes:
     return request.get_data(cache=True)
 
 
-def _status_code(status: str) -> int:
-    return int(status.split(" ", 1)[0])
-
-
 class _JournalMiddleware:
     """Journal each request with the answer as it is sent: status and Location are taken
     from ``start_response``, after Werkzeug has finished the headers, so an answer that
@@ -122,35 +120,41 @@ class _JournalMiddleware:
 
     def __call__(self, environ: dict[str, Any],
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
+        started, clock = time.time(), time.perf_counter()
+
         def journaling_start_response(status: str, headers: list[tuple[str, str]],
                                       exc_info: Any = None) -> Any:
             path = environ.get("PATH_INFO", "")
             if not path.startswith(_NOT_JOURNALED) and not self.stopped():
-                self._record(environ, _status_code(status), headers)
+                self._record(environ, status, headers, started, time.perf_counter() - clock)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, journaling_start_response)
 
-    def _record(self, environ: dict[str, Any], status: int,
-                headers: list[tuple[str, str]]) -> None:
+    def _record(self, environ: dict[str, Any], status: str, headers: list[tuple[str, str]],
+                started: float, elapsed: float) -> None:
         arrived = Request(environ)
         body = environ.get("labserver.body")
         lines = environ.get("labserver.header_lines") or tuple(arrived.headers.items())
-        merged: dict[str, str] = {}
-        for name, value in lines:
-            key = name.title()
-            merged[key] = f"{merged[key]}, {value}" if key in merged else value
+        merged = merged_headers(lines)
+        code, _, reason = status.partition(" ")
         self.journal.record(
             method=arrived.method,
             path=arrived.path,
             query=arrived.query_string.decode("latin-1"),
-            status=status,
+            status=int(code),
             location=next((v for k, v in headers if k.lower() == "location"), None),
             body_length=None if body is None else len(body),
             body_sha256=None if body is None else hashlib.sha256(body).hexdigest(),
             content_type=merged.get("Content-Type"),
             headers=merged,
             header_lines=tuple(lines),
+            origin=f"{environ['wsgi.url_scheme']}://{_own_netloc(environ)}",
+            http_version=environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+            reason=reason,
+            response_headers=tuple(headers),
+            started=started,
+            elapsed=elapsed,
         )
 
 

@@ -12,8 +12,10 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+from .entry import Entry as Entry
+from .har import har_log
 
 DEFAULT_CAPACITY = 10_000
 """Entries kept: far more than a lesson makes, so a whole session stays readable."""
@@ -26,57 +28,6 @@ past this budget the oldest entries go first."""
 _ARRIVALS = itertools.count(1)
 """One counter for every journal: ``next()`` on it is atomic under the GIL and is called
 under each journal's lock, so entries of one journal keep their order."""
-
-_ENTRY_OVERHEAD = 512
-"""Bytes counted for an entry besides its strings: the objects that hold them."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One request as the server saw it, and the answer it gave."""
-
-    seq: int
-    server: str
-    """The name of the lab server that received it (lessons may run several)."""
-    method: str
-    path: str
-    query: str
-    status: int
-    location: str | None
-    body_length: int | None
-    body_sha256: str | None
-    content_type: str | None
-    headers: dict[str, str] = field(default_factory=dict)
-    """Every header that arrived, by name (as Werkzeug capitalises it); a repeated header
-    is one entry, its values joined by ", " as RFC 9110 §5.3 allows."""
-    header_lines: tuple[tuple[str, str], ...] = ()
-    """The header lines exactly as they arrived: names as sent, order and repeats kept."""
-    arrival: int = field(default=0, repr=False, compare=False)
-    """Order of recording across every journal in this process, so an experiment across
-    several servers lists its hops as they happened (not shown: it differs run to run)."""
-
-    @property
-    def target(self) -> str:
-        """Path and query, as a learner would type them."""
-        return f"{self.path}?{self.query}" if self.query else self.path
-
-    @property
-    def is_preflight(self) -> bool:
-        """A browser's CORS preflight: an OPTIONS it sent by itself, asking permission
-        for the request it means to send (Fetch, "CORS-preflight fetch")."""
-        return self.method == "OPTIONS" and "Access-Control-Request-Method" in self.headers
-
-    @property
-    def size(self) -> int:
-        """Roughly what the entry holds in memory, for the journal's byte budget."""
-        strings = sum(len(k) + len(v) for k, v in self.header_lines) * 2
-        return _ENTRY_OVERHEAD + len(self.path) + len(self.query) + strings
-
-    def as_dict(self) -> dict[str, Any]:
-        fields = asdict(self)
-        del fields["arrival"]
-        return fields
-
 
 class Journal:
     """A bounded, thread-safe, append-only record of requests.
@@ -108,8 +59,9 @@ class Journal:
     def record(self, **fields: Any) -> Entry:
         with self._lock:
             self._last_seq += 1
-            entry = Entry(seq=self._last_seq, server=self.name, arrival=next(_ARRIVALS),
-                          **fields)
+            # A recording proxy names each entry after the server it was for.
+            entry = Entry(seq=self._last_seq, arrival=next(_ARRIVALS),
+                          **{"server": self.name, **fields})
             if len(self._entries) == self._entries.maxlen:
                 self._bytes -= self._entries[0].size
             self._entries.append(entry)
@@ -134,6 +86,12 @@ class Journal:
         newer.reverse()
         return newer
 
+    def to_har(self, mark: int = 0) -> dict[str, Any]:
+        """The entries newer than ``mark`` as an HTTP Archive (HAR 1.2) log, the format a
+        browser's developer tools import: a lab experiment opens where real traffic is
+        debugged (:func:`labserver.server.har.har_log`)."""
+        return har_log(self.since(mark))
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
@@ -152,3 +110,17 @@ class Journal:
             yield hops
         finally:
             hops.extend(self.since(start))
+
+
+class Observer(Protocol):
+    """Whatever keeps a journal of what reached it: a lab server, or the recording proxy
+    that stands in for servers the lab does not run. Experiments observe through this."""
+
+    name: str
+    scheme: str
+    journal: Journal
+
+    @property
+    def url(self) -> str: ...
+
+    def settle(self, timeout: float = 1.0) -> bool: ...

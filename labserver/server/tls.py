@@ -31,12 +31,23 @@ class LabCertificates:
         self.ca_file = str(Path(self._folder.name, "lab-ca.pem"))
         """The CA certificate as a PEM file, for clients that take a path (requests, curl)."""
         self._ca.cert_pem.write_to_path(self.ca_file)
+        self._contexts: dict[str, ssl.SSLContext] = {}
 
     def server_context(self) -> ssl.SSLContext:
         """What the lab's https server presents."""
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._server_cert.configure_cert(context)
         return context
+
+    def context_for(self, host: str) -> ssl.SSLContext:
+        """A server context with a certificate for ``host``, signed by the lab CA: what the
+        recording proxy presents inside a CONNECT tunnel, so a client that trusts the lab
+        CA (and only such a client) shows it the requests it sends to ``host``."""
+        if host not in self._contexts:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self._ca.issue_cert(host).configure_cert(context)
+            self._contexts[host] = context
+        return self._contexts[host]
 
     def client_context(self) -> ssl.SSLContext:
         """A client context that trusts the lab CA (and nothing else)."""

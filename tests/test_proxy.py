@@ -1,0 +1,90 @@
+"""The recording proxy: a journal for servers the lab does not run (what trace() reads)."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from rawhttp import exchange, status_and_body
+
+from labserver import LabServer, RecordingProxy
+from labserver.server.tls import LabCertificates
+
+
+@pytest.fixture(scope="module")
+def tls() -> Iterator[LabCertificates]:
+    certificates = LabCertificates()
+    yield certificates
+    certificates.close()
+
+
+@pytest.fixture(scope="module")
+def secure(tls: LabCertificates) -> Iterator[LabServer]:
+    with LabServer(name="secure", tls=tls) as running:
+        yield running
+
+
+@pytest.fixture
+def proxy(tls: LabCertificates) -> Iterator[RecordingProxy]:
+    with RecordingProxy(tls=tls) as running:
+        yield running
+
+
+def test_the_proxy_journals_each_request_as_the_lab_server_received_it(server, proxy):
+    with httpx.Client(proxy=proxy.url, trust_env=False) as client:
+        client.post(server.url + "/redirect/307", content=b"hello",
+                    headers={"X-Trace": "yes"}, follow_redirects=True)
+    seen = proxy.journal.since(0)
+    arrived = server.journal.since(server.journal.mark() - 2)
+    assert [(h.method, h.target, h.status) for h in seen] == \
+        [(h.method, h.target, h.status) for h in arrived]
+    assert [h.body_sha256 for h in seen] == [h.body_sha256 for h in arrived]
+    assert seen[0].headers["X-Trace"] == "yes"
+    assert seen[0].location == "/echo"
+    assert seen[0].server == server.url.removeprefix("http://")
+
+
+def test_https_is_seen_inside_the_tunnel_by_a_client_that_trusts_the_lab_ca(
+        proxy, secure, tls):
+    with httpx.Client(proxy=proxy.url, verify=tls.client_context(), trust_env=False) as client:
+        answer = client.get(secure.url + "/echo", headers={"Authorization": "Bearer t"})
+    assert answer.status_code == 200
+    (hop,) = proxy.journal.since(0)
+    assert hop.origin == secure.url
+    assert (hop.method, hop.target, hop.headers["Authorization"]) == ("GET", "/echo", "Bearer t")
+
+
+def test_a_client_that_does_not_trust_the_lab_ca_sees_nothing_through_the_tunnel(
+        proxy, secure):
+    with httpx.Client(proxy=proxy.url, trust_env=False) as client, \
+            pytest.raises(httpx.ConnectError):
+        client.get(secure.url + "/echo")
+    assert proxy.journal.since(0) == []
+
+
+def test_a_server_the_proxy_cannot_reach_is_answered_502_and_journaled(proxy):
+    with httpx.Client(proxy=proxy.url, trust_env=False) as client:
+        answer = client.get("http://127.0.0.1:1/nothing-here")
+    assert answer.status_code == 502
+    assert "could not reach http://127.0.0.1:1" in answer.text
+    assert [h.status for h in proxy.journal.since(0)] == [502]
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), [
+    (b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"GET ftp://127.0.0.1/ HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"CONNECT nonsense HTTP/1.1\r\n\r\n", 400),
+    (b"POST http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"0\r\n\r\n", 411),
+    (b"POST http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413),
+    (b"POST http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
+])
+def test_a_request_the_proxy_cannot_forward_gets_a_4xx_with_a_status_line(
+        proxy, request_bytes, status):
+    code, body = status_and_body(exchange(proxy, request_bytes))
+    assert code == status
+    assert body.strip()
+    assert proxy.journal.since(0) == []
+
+
+def test_the_proxy_binds_loopback_only(proxy):
+    assert proxy.url.startswith("http://127.0.0.1:")
