@@ -120,6 +120,8 @@ from .experiments.ssrf import refuse_internal as refuse_internal
 from .experiments.ssrf import ssrf_attempts as ssrf_attempts
 from .experiments.trace import TRACE_CLIENTS as TRACE_CLIENTS
 from .experiments.trace import Trace as Trace
+from .experiments.trace import har_problems as har_problems
+from .experiments.trace import har_summary as har_summary
 from .experiments.trace import trace as trace
 from .frameworks import FRAMEWORKS as FRAMEWORKS
 from .frameworks import Framework as Framework
@@ -129,6 +131,7 @@ from .server import ENDPOINTS as ENDPOINTS
 from .server import MAX_BODY_BYTES as MAX_BODY_BYTES
 from .server import Entry as Entry
 from .server import Journal as Journal
+from .server import LabCertificates as LabCertificates
 from .server import LabServer as LabServer
 from .server import LabServerError as LabServerError
 from .server import RecordingProxy as RecordingProxy
@@ -195,7 +198,7 @@ __all__ = [
     # the server side
     "ENDPOINTS", "Entry", "Journal", "LabServer", "LabServerError", "MAX_BODY_BYTES",
     "SERVICE_MODES", "UnsafeTarget", "create_app", "origin_of", "safe_target", "start",
-    "stop", "RecordingProxy",
+    "stop", "RecordingProxy", "LabCertificates",
     # clients
     "CLIENTS", "CURL_VARIANTS", "CallClient", "ChromiumClient", "Client",
     "ClientUnavailable", "CurlClient", "HttpxAsyncClient", "HttpxClient", "MissingBrowser",
@@ -218,7 +221,7 @@ __all__ = [
     "FRAMEWORKS", "Framework", "framework_redirects", "start_frameworks", "stop_frameworks",
     "FETCHERS", "METADATA_PATH", "CheckAfterwards", "EveryHopHook", "Fetcher", "FirstUrlOnly",
     "FollowByHand", "InternalAddress", "SsrfLab", "refuse_internal", "ssrf_attempts",
-    "TRACE_CLIENTS", "Trace", "trace",
+    "TRACE_CLIENTS", "Trace", "trace", "har_problems", "har_summary",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching
     "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "body_label", "conformance",

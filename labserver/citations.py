@@ -363,6 +363,31 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "permanent: true sends 308, permanent: false sends 307, chosen because many browsers "
         "changed a 301/302 POST into a GET; statusCode may be given instead of permanent",
         "https://nextjs.org/docs/app/api-reference/config/next-config-js/redirects")),
+    ("har-1.2", Citation(
+        "HTTP Archive (HAR) format", "1.2", "W3C Web Performance WG draft",
+        "one entry per request with its request and response; redirectURL is the "
+        "response's Location; a size that is not known is -1; time is the sum of the "
+        "timings that are not -1, in milliseconds; custom fields start with an underscore",
+        "https://w3c.github.io/web-performance/specs/HAR/Overview.html")),
+    ("har-schema", Citation(
+        "har-schema (npm)", "2.0.0", "JSON Schema for HTTP Archive (HAR)",
+        "the HAR 1.2 format as a JSON Schema, the one npm's HAR validators check against",
+        "https://github.com/ahmadnassri/har-schema")),
+    ("rfc9112-absolute-form", Citation(
+        "RFC 9112", "§3.2.2", "absolute-form",
+        "a client MUST send the whole target URI as the request-target when it sends a "
+        "request to a proxy (other than CONNECT)",
+        "https://www.rfc-editor.org/rfc/rfc9112.html#name-absolute-form")),
+    ("rfc9110-connect", Citation(
+        "RFC 9110", "§9.3.6", "CONNECT",
+        "asks the proxy for a tunnel to host:port; once it answers 2xx, it relays bytes "
+        "both ways, so it sees inside only if it ends the TLS connection itself",
+        f"{_RFC9110}#name-connect")),
+    ("rfc9110-connection", Citation(
+        "RFC 9110", "§7.6.1", "Connection",
+        "an intermediary removes the fields that concern only one connection (those the "
+        "Connection field names, and Proxy-Connection, Keep-Alive, TE, Transfer-Encoding, "
+        "Upgrade) before it forwards a message", f"{_RFC9110}#name-connection")),
     ("owasp-ssrf", Citation(
         "OWASP Cheat Sheet Series", "", "Server-Side Request Forgery Prevention Cheat Sheet",
         "validate every URL a server fetches for a user, and disable following redirects in "

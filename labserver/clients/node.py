@@ -29,6 +29,12 @@ def _packages(lock: Path) -> dict[str, dict[str, Any]]:
     return {path: entry for path, entry in packages.items() if path}
 
 
+def node_package_version(package: str) -> str:
+    """The version of a Node package as installed from the lab's lock file."""
+    manifest = NODE_DIR / "node_modules" / package / "package.json"
+    return str(json.loads(manifest.read_text())["version"])
+
+
 def node_helpers_installed() -> bool:
     """Whether ``node_modules`` holds exactly what the lock file pins.
 

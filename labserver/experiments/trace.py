@@ -26,13 +26,13 @@ from ..server.lab import LabServer
 from ..server.proxy import RecordingProxy
 from ..server.targets import origin_of
 from ..server.tls import LabCertificates
-from .observe import Observation, Request, describe_hops, observe
+from .observe import Observation, Request, aliased, arrival, describe_hops, observe
 
 TRACE_CLIENTS = ("httpx", "requests", "urllib3", "curl")
 """Who :func:`trace` asks by default: every client here that takes a proxy
 (:data:`labserver.clients.PROXY_CLIENTS` lists them)."""
 
-TRACE_COLUMNS = ["client", "redirects", "hops", "final_status", "error"]
+TRACE_COLUMNS = ["client", "redirects", "arrived", "hops", "final_status", "error"]
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,9 @@ class Trace:
                          f"{', '.join(o.client for o in self.observations)}")
 
     def table(self) -> pd.DataFrame:
-        """One row per client: how many redirects it followed, its hops, how it ended."""
-        rows = [{"client": o.client, "redirects": o.followed,
+        """One row per client: how many redirects it followed, what arrived at the last
+        hop (:func:`labserver.experiments.observe.arrival`), its hops, how it ended."""
+        rows = [{"client": o.client, "redirects": o.followed, "arrived": _last_arrival(o),
                  "hops": describe_hops(o.hops, self.servers, named=True),
                  "final_status": o.result.status, "error": o.result.error or ""}
                 for o in self.observations]
@@ -65,6 +66,15 @@ class Trace:
     def to_har(self) -> dict[str, Any]:
         """Every client's hops in one HAR 1.2 archive, client after client."""
         return har_log(hop for o in self.observations for hop in o.hops)
+
+
+def _last_arrival(seen: Observation) -> str:
+    """What arrived at the last hop: its method, and whether the first hop's body came too."""
+    if not seen.hops:
+        return seen.result.error or "nothing sent"
+    first, last = seen.hops[0], seen.hops[-1]
+    kept = bool(first.body_length) and last.body_sha256 == first.body_sha256
+    return arrival(last.method, seen.request.body is not None, kept, "")
 
 
 def _named(hop: Entry, servers: tuple[LabServer, ...]) -> Entry:
@@ -132,3 +142,16 @@ def har_problems(har: dict[str, Any]) -> list[str]:
     validator = Draft6Validator(root, registry=registry)
     return [f"{'/'.join(map(str, error.absolute_path)) or 'log'}: {error.message}"
             for error in validator.iter_errors(har)]
+
+
+def har_summary(har: dict[str, Any], servers: tuple[LabServer, ...] = ()) -> pd.DataFrame:
+    """A HAR archive read back as a table, one row per entry: the lab server (or host) it
+    reached, method, URL, status and ``redirectURL``, lab servers' URLs aliased."""
+    rows = [{"entry": n, "server": entry.get("_labServer", ""),
+             "method": entry["request"]["method"],
+             "url": aliased(entry["request"]["url"], servers),
+             "status": entry["response"]["status"],
+             "redirectURL": aliased(entry["response"]["redirectURL"], servers)}
+            for n, entry in enumerate(har["log"]["entries"], start=1)]
+    return pd.DataFrame(rows, columns=["entry", "server", "method", "url", "status",
+                                       "redirectURL"]).set_index("entry")

@@ -4,7 +4,6 @@ listening on loopback, each with the files it needs in a folder of its own."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -13,7 +12,12 @@ from abc import abstractmethod
 from pathlib import Path
 
 from ..clients.base import loopback_httpx
-from ..clients.node import NODE_DIR, install_node_helpers, node_helpers_installed
+from ..clients.node import (
+    NODE_DIR,
+    install_node_helpers,
+    node_helpers_installed,
+    node_package_version,
+)
 from ..server.lab import LOOPBACK
 from .base import Framework, Route
 
@@ -81,12 +85,6 @@ def _node_unavailable() -> str | None:
     return None
 
 
-def _package_version(package: str) -> str:
-    """The version of a Node package as installed from the lab's lock file."""
-    manifest = NODE_DIR / "node_modules" / package / "package.json"
-    return str(json.loads(manifest.read_text())["version"])
-
-
 class ExpressApp(_Process):
     """Express 5's ``res.redirect()``, its wildcard routes and ``express.static``."""
 
@@ -106,7 +104,7 @@ class ExpressApp(_Process):
         return _node_unavailable()
 
     def version(self) -> str:
-        return _package_version("express")
+        return node_package_version("express")
 
     def express4_route_error(self) -> str:
         """What Express 5 says when the Express 4 spelling ``/api/v1/:path(*)`` is declared
@@ -165,7 +163,7 @@ class NextApp(_Process):
         return _node_unavailable()
 
     def version(self) -> str:
-        return _package_version("next")
+        return node_package_version("next")
 
     def _kept_build(self) -> Path:
         """Where the build of the app's present files, by this version of Next, is kept."""

@@ -26,7 +26,9 @@ from ..clients import (
     find_browser,
     find_firefox,
 )
+from ..clients.node import node_package_version
 from ..experiments.default_ports import default_ports_unavailable, where_default_ports
+from ..experiments.trace import har_schema_unavailable
 from ..frameworks import ExpressApp, NextApp, NginxApp
 from ..server.lab import LabServer
 
@@ -38,6 +40,7 @@ PACKAGES = {
     "trustme": "every lesson (labserver imports it)",
     "ada-url": "every lesson (labserver imports it)",
     "aiohttp": "every lesson (labserver imports it)",
+    "jsonschema": "every lesson (labserver imports it)",
     "fastapi": "lesson 19", "uvicorn": "lesson 19", "django": "lesson 19",
     "nbval": "the tests (pytest --nbval)",
 }
@@ -79,6 +82,9 @@ NEED_CHECKS: dict[str, Need] = {
                    lambda: f"Next.js {NextApp().version()}"),
     "nginx": Need("nginx (a framework of lesson 19)", lambda: NginxApp.unavailable_reason(),
                   lambda: f"nginx {NginxApp().version()}"),
+    "har-schema": Need("the HAR 1.2 schema (npm's har-schema, with the Node helpers)",
+                       lambda: har_schema_unavailable(),
+                       lambda: f"har-schema {node_package_version('har-schema')}"),
     "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
                          lambda: where_default_ports()),
 }
