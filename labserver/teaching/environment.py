@@ -90,6 +90,13 @@ NEED_CHECKS: dict[str, Need] = {
 }
 
 
+def _lessons(numbers: list[str]) -> str:
+    """``lesson 24``, ``lessons 08, 10``, or ``no lesson``."""
+    if not numbers:
+        return "no lesson"
+    return ("lesson " if len(numbers) == 1 else "lessons ") + ", ".join(numbers)
+
+
 def _version_of(path: str | None) -> str:
     """A browser's version as its ``--version`` prints it, from its path."""
     if path is None:
@@ -119,7 +126,7 @@ def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> p
         numbers = [number for number, declared in needs.items() if name in declared]
         rows.append({"check": need.label, "result": "missing" if reason else need.found(),
                      "ok": reason is None,
-                     "needed by": "lessons " + ", ".join(numbers) if numbers else "no lesson",
+                     "needed by": _lessons(numbers),
                      "to fix": reason or ""})
     try:
         status = httpx.get(server.url + "/echo", timeout=5).status_code
