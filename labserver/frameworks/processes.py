@@ -19,6 +19,7 @@ from ..clients.node import (
     node_package_version,
 )
 from ..server.lab import LOOPBACK
+from ..server.tls import LabCertificates
 from .base import Framework, Route
 
 STOP_SECONDS = 5.0
@@ -290,6 +291,49 @@ class NginxApp(_Process):
         config = folder / "nginx.conf"
         config.write_text(_NGINX_CONF.format(
             folder=folder, host=LOOPBACK, port=port, www=www,
+            site="".join(f"    {line}\n" for line in site.splitlines())))
+        return [self._binary() or "nginx", "-e", str(folder / "error.log"), "-p", str(folder),
+                "-c", str(config)]
+
+
+NGINX_PROXY_SITE = """\
+location / {{
+  proxy_pass {backend};
+  proxy_set_header Host $http_host;
+{forwarded}}}"""
+"""A TLS-terminating proxy's one location: the app behind it, and what it is told."""
+
+FORWARD_PROTO = "  proxy_set_header X-Forwarded-Proto $scheme;\n"
+
+
+class NginxProxy(NginxApp):
+    """Debian's nginx as a TLS-terminating reverse proxy in front of ``backend``: https
+    with the lab's certificate outside, plain http to the app inside. With
+    ``forward_proto`` it tells the app the scheme (``X-Forwarded-Proto``), replacing any
+    such header the client sent."""
+
+    name = "nginx"
+    routes = ()  # type: ignore[assignment]  # a proxy has no redirects of its own
+
+    def __init__(self, backend: str, certificates: LabCertificates, *,
+                 forward_proto: bool) -> None:
+        super().__init__()
+        self.backend = backend
+        self.certificates = certificates
+        self.forward_proto = forward_proto
+        self.source = NGINX_PROXY_SITE.format(
+            backend=backend, forwarded=FORWARD_PROTO if forward_proto else "")
+
+    @property
+    def url(self) -> str:
+        return f"https://{LOOPBACK}:{self.port}"
+
+    def _command(self, port: int, folder: Path) -> list[str]:
+        pem = self.certificates.server_pem_file
+        site = f"ssl_certificate {pem};\nssl_certificate_key {pem};\n{self.source}"
+        config = folder / "nginx.conf"
+        config.write_text(_NGINX_CONF.format(
+            folder=folder, host=LOOPBACK, port=f"{port} ssl", www=_static_folder(folder),
             site="".join(f"    {line}\n" for line in site.splitlines())))
         return [self._binary() or "nginx", "-e", str(folder / "error.log"), "-p", str(folder),
                 "-c", str(config)]

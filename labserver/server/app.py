@@ -107,7 +107,7 @@ def _read_body_within_limit(environ: dict[str, Any]) -> bytes:
     return request.get_data(cache=True)
 
 
-class _JournalMiddleware:
+class JournalMiddleware:
     """Journal each request with the answer as it is sent: status and Location are taken
     from ``start_response``, after Werkzeug has finished the headers, so an answer that
     could not be sent is never recorded as one that was."""
@@ -121,18 +121,22 @@ class _JournalMiddleware:
     def __call__(self, environ: dict[str, Any],
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
         started, clock = time.time(), time.perf_counter()
+        # Read before the app runs: middleware inside it (Werkzeug's ProxyFix) may rewrite
+        # the scheme, and the journal records where the request really arrived.
+        origin = f"{environ['wsgi.url_scheme']}://{_own_netloc(environ)}"
 
         def journaling_start_response(status: str, headers: list[tuple[str, str]],
                                       exc_info: Any = None) -> Any:
             path = environ.get("PATH_INFO", "")
             if not path.startswith(_NOT_JOURNALED) and not self.stopped():
-                self._record(environ, status, headers, started, time.perf_counter() - clock)
+                self._record(environ, status, headers, origin, started,
+                             time.perf_counter() - clock)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, journaling_start_response)
 
     def _record(self, environ: dict[str, Any], status: str, headers: list[tuple[str, str]],
-                started: float, elapsed: float) -> None:
+                origin: str, started: float, elapsed: float) -> None:
         arrived = Request(environ)
         body = environ.get("labserver.body")
         lines = environ.get("labserver.header_lines") or tuple(arrived.headers.items())
@@ -149,7 +153,7 @@ class _JournalMiddleware:
             content_type=merged.get("Content-Type"),
             headers=merged,
             header_lines=tuple(lines),
-            origin=f"{environ['wsgi.url_scheme']}://{_own_netloc(environ)}",
+            origin=origin,
             http_version=environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
             reason=reason,
             response_headers=tuple(headers),
@@ -182,7 +186,7 @@ def create_app(journal: Journal, allowed_origins: Collection[str] = ()) -> Flask
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["LAB_STOPPED"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented order
-    app.wsgi_app = _JournalMiddleware(  # type: ignore[method-assign]
+    app.wsgi_app = JournalMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, journal, lambda: bool(app.config["LAB_STOPPED"]))
 
     app.register_blueprint(api_move_blueprint())

@@ -14,11 +14,13 @@ import select
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app
@@ -247,7 +249,8 @@ class LabServer:
 
     def __init__(self, host: str = LOOPBACK, port: int = 0, *,
                  tls: LabCertificates | None = None, name: str = "lab",
-                 allow_non_loopback: bool = False) -> None:
+                 allow_non_loopback: bool = False,
+                 app: Callable[[Journal], Flask] | None = None) -> None:
         if not _is_loopback(host) and not allow_non_loopback:
             raise ValueError(
                 f"the lab server binds loopback only, not {host!r}; "
@@ -261,7 +264,9 @@ class LabServer:
         """How tables show this server when a lesson runs more than one."""
         self.journal = Journal(name=name)
         self.allowed_origins: set[str] = set()
-        self.app = create_app(self.journal, self.allowed_origins)
+        self.app = app(self.journal) if app else create_app(self.journal, self.allowed_origins)
+        """The lab's own app, or another journaled app (``app`` builds it around the
+        journal: see :mod:`labserver.server.behind_proxy`)."""
         self._activity = _Activity(thread_name=f"labserver-{name}-connection")
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None

@@ -39,6 +39,15 @@ class LabCertificates:
         self._server_cert.configure_cert(context)
         return context
 
+    @property
+    def server_pem_file(self) -> str:
+        """The server's key and certificate chain in one PEM file, for a server that reads
+        files (nginx takes it as both ``ssl_certificate`` and ``ssl_certificate_key``)."""
+        path = Path(self._folder.name, "lab-server.pem")
+        if not path.exists():
+            self._server_cert.private_key_and_cert_chain_pem.write_to_path(str(path))
+        return str(path)
+
     def context_for(self, host: str) -> ssl.SSLContext:
         """A server context with a certificate for ``host``, signed by the lab CA: what the
         recording proxy presents inside a CONNECT tunnel, so a client that trusts the lab
