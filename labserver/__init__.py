@@ -102,6 +102,12 @@ from .experiments.probes import landings as landings
 from .experiments.probes import odd_locations as odd_locations
 from .experiments.probes import redirect_limits as redirect_limits
 from .experiments.probes import unreplayable_bodies as unreplayable_bodies
+from .experiments.proxy_loops import LOOP_CLIENTS as LOOP_CLIENTS
+from .experiments.proxy_loops import SETUPS as SETUPS
+from .experiments.proxy_loops import ProxyLab as ProxyLab
+from .experiments.proxy_loops import address_bar as address_bar
+from .experiments.proxy_loops import proxy_loops as proxy_loops
+from .experiments.proxy_loops import spoofed_scheme as spoofed_scheme
 from .experiments.spec import Expectation as Expectation
 from .experiments.spec import compare as compare
 from .experiments.spec import differences as differences
@@ -141,6 +147,7 @@ from .server import origin_of as origin_of
 from .server import safe_target as safe_target
 from .server import start as start
 from .server import stop as stop
+from .server.behind_proxy import force_https_app as force_https_app
 from .server.patterns import SERVICE_MODES as SERVICE_MODES
 
 # -- teaching --------------------------------------------------------------------------
@@ -198,7 +205,7 @@ __all__ = [
     # the server side
     "ENDPOINTS", "Entry", "Journal", "LabServer", "LabServerError", "MAX_BODY_BYTES",
     "SERVICE_MODES", "UnsafeTarget", "create_app", "origin_of", "safe_target", "start",
-    "stop", "RecordingProxy", "LabCertificates",
+    "stop", "RecordingProxy", "LabCertificates", "force_https_app",
     # clients
     "CLIENTS", "CURL_VARIANTS", "CallClient", "ChromiumClient", "Client",
     "ClientUnavailable", "CurlClient", "HttpxAsyncClient", "HttpxClient", "MissingBrowser",
@@ -222,6 +229,7 @@ __all__ = [
     "FETCHERS", "METADATA_PATH", "CheckAfterwards", "EveryHopHook", "Fetcher", "FirstUrlOnly",
     "FollowByHand", "InternalAddress", "SsrfLab", "refuse_internal", "ssrf_attempts",
     "TRACE_CLIENTS", "Trace", "trace", "har_problems", "har_summary",
+    "LOOP_CLIENTS", "SETUPS", "ProxyLab", "address_bar", "proxy_loops", "spoofed_scheme",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching
     "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "body_label", "conformance",

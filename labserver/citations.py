@@ -363,6 +363,22 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "permanent: true sends 308, permanent: false sends 307, chosen because many browsers "
         "changed a 301/302 POST into a GET; statusCode may be given instead of permanent",
         "https://nextjs.org/docs/app/api-reference/config/next-config-js/redirects")),
+    ("werkzeug-proxy-fix", Citation(
+        "Werkzeug docs", "", "X-Forwarded-For Proxy Fix (ProxyFix)",
+        "sets the request's scheme, host and remote address from X-Forwarded-* headers; "
+        "you say how many proxies set each header (x_proto=1: one), and it must not be "
+        "used where a client can reach the app without the proxy",
+        "https://werkzeug.palletsprojects.com/en/stable/middleware/proxy_fix/")),
+    ("uvicorn-proxy-headers", Citation(
+        "Uvicorn docs", "Settings", "--proxy-headers, --forwarded-allow-ips",
+        "X-Forwarded-Proto and X-Forwarded-For set the scheme and client address (on by "
+        "default), trusted only from the addresses --forwarded-allow-ips lists (by "
+        "default 127.0.0.1)", "https://www.uvicorn.org/settings/#http")),
+    ("nginx-proxy-set-header", Citation(
+        "nginx docs", "ngx_http_proxy_module", "proxy_set_header",
+        "sets a field of the request passed to the proxied server, replacing one the "
+        "client sent; by default only Host ($proxy_host) and Connection (close) are set",
+        "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header")),
     ("har-1.2", Citation(
         "HTTP Archive (HAR) format", "1.2", "W3C Web Performance WG draft",
         "one entry per request with its request and response; redirectURL is the "

@@ -179,6 +179,17 @@ class BrowserClient(Client):
         """``fetch(url)`` from the page on show (see :meth:`prepare`), following redirects."""
         return self.fetch(url, method=method, body=body, headers=headers).outcome
 
+    def _new_tab(self) -> None:
+        """Replace the tab with a fresh one; an engine without tabs of its own here shows
+        a blank page instead."""
+        self._goto("about:blank")
+
+    def new_tab(self) -> None:
+        """Start over in a fresh tab, so nothing left of the last navigation (an error
+        page still loading, its cache) reaches the next one."""
+        self._origin = None
+        self._new_tab()
+
     def open(self, url: str) -> Outcome:
         """Navigate the tab to ``url``, as typing it in the address bar would."""
         self._origin = None  # the tab leaves the fetch page
@@ -239,6 +250,9 @@ class MissingBrowser(Client):
     def fetch(self, url: str, *, method: str = "GET", body: bytes | None = None,
               headers: dict[str, str] | None = None, redirect: str = "follow",
               mode: str = "cors", referrer_policy: str = "") -> FetchResponse:
+        raise self._missing()
+
+    def new_tab(self) -> None:
         raise self._missing()
 
     def open(self, url: str) -> Outcome:

@@ -101,6 +101,13 @@ class ChromiumClient(BrowserClient):
         # Generous: under a loaded machine (parallel tests) a page load can be slow.
         self._page.set_default_timeout(TIMEOUT_SECONDS * 3000)
 
+    def _new_tab(self) -> None:
+        def work() -> None:
+            old, self._page = self._page, self._browser.new_page()
+            self._page.set_default_timeout(TIMEOUT_SECONDS * 3000)
+            old.close()
+        self._call(work)
+
     def _goto(self, url: str) -> int | None:
         response = self._call(lambda: self._page.goto(url))
         return response.status if response else None

@@ -17,7 +17,7 @@ from types import TracebackType
 import pandas as pd
 from flask import Flask
 
-from ..clients import BrowserClient, CallClient, Client, Outcome, make_client
+from ..clients import BrowserClient, CallClient, Client, MissingBrowser, Outcome, make_client
 from ..frameworks.processes import NginxProxy
 from ..server.behind_proxy import force_https_app
 from ..server.journal import Journal
@@ -106,11 +106,12 @@ class ProxyLab:
 _NAVIGATION_ERROR = re.compile(r"\b(net::ERR_[A-Z_]+|NS_ERROR_[A-Z_]+)")
 
 
-def address_bar(browser: BrowserClient) -> Client:
+def address_bar(browser: BrowserClient | MissingBrowser) -> Client:
     """``browser`` as a client that types the URL in the address bar, so a redirect loop
     ends in the engine's own navigation error (``net::ERR_TOO_MANY_REDIRECTS``)."""
     def navigate(method: str, url: str, body: bytes | None,
                  headers: dict[str, str] | None) -> Outcome:
+        browser.new_tab()  # an error page left by the last navigation would interrupt this one
         try:
             return browser.open(url)
         except Exception as failed:  # the driver's error type differs per engine
@@ -118,6 +119,7 @@ def address_bar(browser: BrowserClient) -> Client:
             return Outcome(status=None, error=found.group(1) if found else type(failed).__name__,
                            detail=str(failed).splitlines()[0])
     return CallClient(f"{browser.name} (address bar)", navigate)
+
 
 
 def _hops_in_short(seen: Observation) -> str:
