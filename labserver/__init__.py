@@ -28,6 +28,7 @@ from .citations import further_reading as further_reading
 from .clients import BROWSERS as BROWSERS
 from .clients import CLIENTS as CLIENTS
 from .clients import CURL_VARIANTS as CURL_VARIANTS
+from .clients import OLD_RELEASES as OLD_RELEASES
 from .clients import PROXY_CLIENTS as PROXY_CLIENTS
 from .clients import REDIRECT_MODES as REDIRECT_MODES
 from .clients import AiohttpClient as AiohttpClient
@@ -43,6 +44,8 @@ from .clients import HttpxAsyncClient as HttpxAsyncClient
 from .clients import HttpxClient as HttpxClient
 from .clients import MissingBrowser as MissingBrowser
 from .clients import NodeFetchClient as NodeFetchClient
+from .clients import OldRelease as OldRelease
+from .clients import OldReleaseClient as OldReleaseClient
 from .clients import Outcome as Outcome
 from .clients import RequestsClient as RequestsClient
 from .clients import Showing as Showing
@@ -89,6 +92,11 @@ from .experiments.observe import Request as Request
 from .experiments.observe import describe_hops as describe_hops
 from .experiments.observe import observe as observe
 from .experiments.observe import watch_all as watch_all
+from .experiments.old_bugs import OLD_BUGS as OLD_BUGS
+from .experiments.old_bugs import OldBug as OldBug
+from .experiments.old_bugs import old_releases_table as old_releases_table
+from .experiments.old_bugs import proxy_leak_by_direction as proxy_leak_by_direction
+from .experiments.old_bugs import replay_old_bugs as replay_old_bugs
 from .experiments.probes import BODY_HEADERS_SENT as BODY_HEADERS_SENT
 from .experiments.probes import ODD_LOCATIONS as ODD_LOCATIONS
 from .experiments.probes import api_move as api_move
@@ -213,6 +221,7 @@ __all__ = [
     "open_browser", "rule_of",
     "BROWSERS", "BrowserClient", "FetchResponse", "FirefoxClient", "REDIRECT_MODES", "Showing",
     "AiohttpClient", "NodeFetchClient", "Urllib3Client", "WgetClient", "PROXY_CLIENTS",
+    "OLD_RELEASES", "OldRelease", "OldReleaseClient",
     # experiments: observe, and what is built on it
     "Observation", "Request", "describe_hops", "observe", "watch_all",
     "Experiment", "follows_by_default", "observe_experiment", "run_clients",
@@ -229,6 +238,7 @@ __all__ = [
     "FETCHERS", "METADATA_PATH", "CheckAfterwards", "EveryHopHook", "Fetcher", "FirstUrlOnly",
     "FollowByHand", "InternalAddress", "SsrfLab", "refuse_internal", "ssrf_attempts",
     "TRACE_CLIENTS", "Trace", "trace", "har_problems", "har_summary",
+    "OLD_BUGS", "OldBug", "old_releases_table", "proxy_leak_by_direction", "replay_old_bugs",
     "LOOP_CLIENTS", "SETUPS", "ProxyLab", "address_bar", "proxy_loops", "spoofed_scheme",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching

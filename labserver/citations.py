@@ -379,6 +379,32 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "sets a field of the request passed to the proxied server, replacing one the "
         "client sent; by default only Host ($proxy_host) and Connection (close) are set",
         "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header")),
+    ("rfc7239-forwarded", Citation(
+        "RFC 7239", "§5.4", "Forwarded HTTP Extension: \"proto\"",
+        "the standard header a proxy uses to tell the server the scheme (and client, host) "
+        "of the request it received: Forwarded: proto=https; X-Forwarded-Proto is the "
+        "older, unstandardised spelling most apps read",
+        "https://www.rfc-editor.org/rfc/rfc7239.html#section-5.4")),
+    ("cve-2018-18074", Citation(
+        "CVE-2018-18074", "", "requests before 2.20.0",
+        "requests sent an Authorization header to an http URI after a same-hostname "
+        "https-to-http redirect; 2.20.0 strips it when the scheme or port changes",
+        "https://nvd.nist.gov/vuln/detail/CVE-2018-18074")),
+    ("cve-2023-32681", Citation(
+        "CVE-2023-32681", "GHSA-j8r2-6x86-q33q", "requests 2.3.0 to 2.30.0",
+        "with credentials in the proxy URL, requests re-attached Proxy-Authorization to "
+        "redirected requests, which inside an https tunnel reaches the destination server "
+        "(http → https and https → https leak; to http the proxy removes it); fixed in 2.31.0",
+        "https://github.com/psf/requests/security/advisories/GHSA-j8r2-6x86-q33q")),
+    ("cve-2023-43804", Citation(
+        "CVE-2023-43804", "GHSA-v845-jxx5-vc9f", "urllib3 before 1.26.17 and 2.0.6",
+        "a Cookie header set on a request was not removed on a redirect to another origin; "
+        "the fix adds Cookie to Retry.remove_headers_on_redirect",
+        "https://github.com/urllib3/urllib3/security/advisories/GHSA-v845-jxx5-vc9f")),
+    ("cve-2023-45803", Citation(
+        "CVE-2023-45803", "GHSA-g4mx-q9vg-27p4", "urllib3 before 1.26.18 and 2.0.7",
+        "after a 303 changed the method to GET, the request body was kept; the fix strips it",
+        "https://github.com/urllib3/urllib3/security/advisories/GHSA-g4mx-q9vg-27p4")),
     ("har-1.2", Citation(
         "HTTP Archive (HAR) format", "1.2", "W3C Web Performance WG draft",
         "one entry per request with its request and response; redirectURL is the "

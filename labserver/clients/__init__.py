@@ -6,6 +6,7 @@ from .chromium import ChromiumClient, NetworkRow, find_browser
 from .curl import CURL_VARIANTS, CurlClient, curl_command
 from .firefox import FirefoxClient, find_firefox
 from .node_fetch import NodeFetchClient
+from .old_versions import OLD_RELEASES, OldRelease, OldReleaseClient
 from .python import (
     AiohttpClient,
     HttpxAsyncClient,
@@ -24,5 +25,5 @@ __all__ = [
     "FetchResponse", "find_browser", "find_firefox", "FirefoxClient", "HttpxAsyncClient",
     "HttpxClient", "loopback_httpx", "loopback_session", "make_client", "MissingBrowser",
     "NetworkRow", "open_browser", "PROXY_CLIENTS", "Outcome", "RequestsClient", "rule_of",
-    "Showing", "UrllibClient",
+    "Showing", "UrllibClient", "OLD_RELEASES", "OldRelease", "OldReleaseClient",
 ]

@@ -65,8 +65,9 @@ class Entry:
 
     @property
     def url(self) -> str:
-        """The whole URL the request was for (its origin, then :attr:`target`)."""
-        return self.origin + self.target
+        """The whole URL the request was for (its origin, then :attr:`target`); a
+        proxy's CONNECT names only ``host:port``."""
+        return self.target if self.method == "CONNECT" else self.origin + self.target
 
     @property
     def size(self) -> int:

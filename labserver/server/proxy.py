@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import select
+import socket
 import ssl
 import threading
 import time
@@ -73,6 +75,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(400, "CONNECT needs host:port (and is not allowed inside a tunnel)")
             return
         host = host.strip("[]")
+        if not self.server.lab_proxy.intercept:
+            self._tunnel(host, int(port))
+            return
         self.send_response_only(200, "Connection Established")
         self.end_headers()
         context = self.server.lab_proxy.tls.context_for(host)
@@ -86,6 +91,26 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile = wrapped.makefile("wb", buffering=0)  # type: ignore[assignment]
         self.tunnel_origin = _origin("https", host, int(port))
         self.close_connection = False
+
+    def _tunnel(self, host: str, port: int) -> None:
+        """Relay bytes both ways, as a proxy that cannot see inside does: the CONNECT is
+        journaled, what travels in the tunnel only by the server at its end."""
+        proxy = self.server.lab_proxy
+        started, lines = time.time(), tuple(self.headers.items())
+        try:
+            upstream = socket.create_connection((host, port), timeout=TIMEOUT_SECONDS)
+        except OSError as exc:
+            proxy.record(_origin("https", host, port), "CONNECT", self.path, lines, b"",
+                         self.request_version, 502, "Bad Gateway", [], started, 0.0)
+            self._refuse(502, f"could not reach {host}:{port}: {exc}")
+            return
+        proxy.record(_origin("https", host, port), "CONNECT", self.path, lines, b"",
+                     self.request_version, 200, "Connection Established", [], started, 0.0)
+        self.send_response_only(200, "Connection Established")
+        self.end_headers()
+        self.close_connection = True
+        with upstream:
+            _relay(self.connection, upstream)
 
     def finish(self) -> None:
         super().finish()
@@ -163,6 +188,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+def _relay(client: socket.socket, upstream: socket.socket) -> None:
+    """Copy bytes between the two sockets until either side closes or both stay quiet
+    for the lab's timeout."""
+    sockets = [client, upstream]
+    while True:
+        readable, _, _ = select.select(sockets, [], [], TIMEOUT_SECONDS)
+        if not readable:
+            return
+        for source in readable:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            (upstream if source is client else client).sendall(data)
+
+
 class _ProxyServer(ThreadingHTTPServer):
     daemon_threads = True
     lab_proxy: RecordingProxy
@@ -180,9 +223,12 @@ class RecordingProxy:
     scheme = "http"
 
     def __init__(self, tls: LabCertificates | None = None,
-                 upstream_ca: str | None = None) -> None:
+                 upstream_ca: str | None = None, *, intercept: bool = True) -> None:
         self.tls = tls or LabCertificates()
         self._own_tls = tls is None
+        self.intercept = intercept
+        """Whether https is seen inside (the tunnel ends here, with the lab's CA), or only
+        relayed, as an ordinary proxy does: then only the CONNECT is journaled."""
         self.journal = Journal(name="proxy")
         self._upstream = ssl.create_default_context()
         for ca_file in {self.tls.ca_file, upstream_ca} - {None}:

@@ -27,6 +27,7 @@ from ..clients import (
     find_firefox,
 )
 from ..clients.node import node_package_version
+from ..clients.old_versions import OLD_RELEASES, old_releases_unavailable
 from ..experiments.default_ports import default_ports_unavailable, where_default_ports
 from ..experiments.trace import har_schema_unavailable
 from ..frameworks import ExpressApp, NextApp, NginxApp
@@ -85,6 +86,9 @@ NEED_CHECKS: dict[str, Need] = {
     "har-schema": Need("the HAR 1.2 schema (npm's har-schema, with the Node helpers)",
                        lambda: har_schema_unavailable(),
                        lambda: f"har-schema {node_package_version('har-schema')}"),
+    "old-releases": Need("old releases of requests and urllib3, each in its own environment "
+                         "(installed once into the lab's cache)",
+                         lambda: old_releases_unavailable(), lambda: ", ".join(OLD_RELEASES)),
     "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
                          lambda: where_default_ports()),
 }
