@@ -88,3 +88,24 @@ def test_a_request_the_proxy_cannot_forward_gets_a_4xx_with_a_status_line(
 
 def test_the_proxy_binds_loopback_only(proxy):
     assert proxy.url.startswith("http://127.0.0.1:")
+
+
+def test_a_tunnel_only_proxy_journals_the_connect_and_the_server_sees_what_is_inside(
+        secure, tls):
+    with RecordingProxy(tls=tls, intercept=False) as tunnel, \
+            httpx.Client(proxy=tunnel.url, verify=tls.client_context(), trust_env=False) as client:
+        mark = secure.journal.mark()
+        answer = client.get(secure.url + "/echo", headers={"X-Inside": "yes"})
+        seen = tunnel.journal.since(0)
+    assert answer.status_code == 200
+    assert [(h.method, h.status) for h in seen] == [("CONNECT", 200)]
+    assert seen[0].url == secure.url.removeprefix("https://")
+    (inside,) = secure.journal.since(mark)
+    assert inside.headers["X-Inside"] == "yes"
+
+
+def test_a_tunnel_to_a_server_that_cannot_be_reached_is_answered_502(tls):
+    with RecordingProxy(tls=tls, intercept=False) as tunnel:
+        code, body = status_and_body(exchange(tunnel, b"CONNECT 127.0.0.1:1 HTTP/1.1\r\n\r\n"))
+        assert code == 502 and "could not reach 127.0.0.1:1" in body
+        assert [h.status for h in tunnel.journal.since(0)] == [502]

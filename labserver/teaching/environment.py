@@ -95,7 +95,7 @@ NEED_CHECKS: dict[str, Need] = {
 
 
 def _lessons(numbers: list[str]) -> str:
-    """``lesson 25``, ``lessons 08, 10``, or ``no lesson``."""
+    """``lesson 19``, ``lessons 08, 10``, or ``no lesson``."""
     if not numbers:
         return "no lesson"
     return ("lesson " if len(numbers) == 1 else "lessons ") + ", ".join(numbers)

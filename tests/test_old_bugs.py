@@ -1,0 +1,51 @@
+"""Old bugs, replayed: each release before its fix leaks in the journal, the fixed one not."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from labserver import OLD_BUGS, OLD_RELEASES, CredentialLab, proxy_leak_by_direction
+from labserver.clients.old_versions import old_releases_unavailable
+from labserver.experiments.old_bugs import replay_old_bugs
+
+UNAVAILABLE = old_releases_unavailable()
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[CredentialLab]:
+    if UNAVAILABLE is not None:
+        pytest.skip(UNAVAILABLE)
+    with CredentialLab() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def replays(lab):
+    return replay_old_bugs(lab)
+
+
+@pytest.mark.parametrize("bug", OLD_BUGS, ids=lambda bug: bug.cve)
+def test_the_release_before_the_fix_leaks_and_the_fixed_one_does_not(replays, bug):
+    assert replays.loc[(bug.cve, bug.before), "leaked"]
+    assert not replays.loc[(bug.cve, bug.after), "leaked"]
+
+
+def test_urllib3_before_1_26_18_sends_the_posts_body_on_the_get_after_a_303(replays):
+    after = replays.loc["CVE-2023-45803", "after the redirect"]
+    assert after["urllib3 1.26.16"] == "GET with a 19-byte body"
+    assert after["urllib3 1.26.18"] == "GET without a body"
+
+
+def test_requests_2_30_leaks_proxy_credentials_only_to_https_targets(lab):
+    leaked = dict(proxy_leak_by_direction(lab)["leaked"])
+    assert leaked == {"http → https": True, "https → http": False, "https → https": True,
+                      "http → http": False}
+
+
+def test_each_old_release_runs_from_its_own_cached_environment():
+    for release in OLD_RELEASES.values():
+        if UNAVAILABLE is not None:
+            pytest.skip(UNAVAILABLE)
+        assert release.ready
+        assert release.python.is_file()
+        release.install()  # already there: nothing to do, nothing raised
