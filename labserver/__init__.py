@@ -67,6 +67,13 @@ from .experiments.browsers import redirect_modes as redirect_modes
 from .experiments.browsers import referers_across_hops as referers_across_hops
 from .experiments.caching import CACHE_SPECS as CACHE_SPECS
 from .experiments.caching import cache_reuse as cache_reuse
+from .experiments.cost import COST_CLIENTS as COST_CLIENTS
+from .experiments.cost import LabCounter as LabCounter
+from .experiments.cost import NginxCounter as NginxCounter
+from .experiments.cost import across_origins as across_origins
+from .experiments.cost import hop_costs as hop_costs
+from .experiments.cost import lab_chain as lab_chain
+from .experiments.cost import nginx_chain as nginx_chain
 from .experiments.credentials import CREDENTIALS as CREDENTIALS
 from .experiments.credentials import SCENARIOS as SCENARIOS
 from .experiments.credentials import CredentialLab as CredentialLab
@@ -139,6 +146,7 @@ from .experiments.trace import har_summary as har_summary
 from .experiments.trace import trace as trace
 from .frameworks import FRAMEWORKS as FRAMEWORKS
 from .frameworks import Framework as Framework
+from .frameworks import NginxChain as NginxChain
 
 # -- the server side -------------------------------------------------------------------
 from .server import ENDPOINTS as ENDPOINTS
@@ -191,6 +199,7 @@ from .teaching.exercises import grade_matrix as grade_matrix
 from .teaching.exercises import grade_methods as grade_methods
 from .teaching.exercises import grade_situations as grade_situations
 from .teaching.exercises import solution as solution
+from .teaching.plots import TimePlot as TimePlot
 from .teaching.reference import check_reference as check_reference
 from .teaching.reference import choose_redirect as choose_redirect
 from .teaching.reference import decision_diagram as decision_diagram
@@ -239,10 +248,13 @@ __all__ = [
     "FollowByHand", "InternalAddress", "SsrfLab", "refuse_internal", "ssrf_attempts",
     "TRACE_CLIENTS", "Trace", "trace", "har_problems", "har_summary",
     "OLD_BUGS", "OldBug", "old_releases_table", "proxy_leak_by_direction", "replay_old_bugs",
+    "COST_CLIENTS", "LabCounter", "NginxCounter", "NginxChain", "across_origins", "hop_costs",
+    "lab_chain", "nginx_chain",
     "LOOP_CLIENTS", "SETUPS", "ProxyLab", "address_bar", "proxy_loops", "spoofed_scheme",
     "Expectation", "compare", "differences", "expect", "expectations",
     # teaching
-    "ClaimFailed", "claim", "recap", "PALETTE", "StyledTable", "body_label", "conformance",
+    "ClaimFailed", "claim", "recap", "TimePlot", "PALETTE", "StyledTable", "body_label",
+    "conformance",
     "departures", "hops_frame", "leak_label", "leaks", "matrix", "outcomes", "per_method",
     "replays", "reuse_grid", "sequence_diagram", "stable_headers", "standards",
     "check_environment", "client_versions",

@@ -405,6 +405,26 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "CVE-2023-45803", "GHSA-g4mx-q9vg-27p4", "urllib3 before 1.26.18 and 2.0.7",
         "after a 303 changed the method to GET, the request body was kept; the fix strips it",
         "https://github.com/urllib3/urllib3/security/advisories/GHSA-g4mx-q9vg-27p4")),
+    ("lighthouse-redirects", Citation(
+        "Lighthouse docs", "", "Avoid multiple page redirects",
+        "a page fails the audit when it has two or more redirects: each is another round "
+        "trip before the page can load (moved into the Document request latency insight "
+        "in Lighthouse 13)", "https://developer.chrome.com/docs/lighthouse/performance/redirects")),
+    ("werkzeug-connection-close", Citation(
+        "Werkzeug source", "serving.py", "WSGIRequestHandler.run_wsgi",
+        "the development server sends Connection: close with every response (Python's "
+        "http.server cannot drain a request body before reading the next request)",
+        "https://github.com/pallets/werkzeug/blob/main/src/werkzeug/serving.py")),
+    ("urllib-connection-close", Citation(
+        "CPython source", "urllib/request.py", "AbstractHTTPHandler.do_open",
+        "urllib makes a new HTTPConnection for every request it sends, a redirect's too, "
+        "and asks the server to close it (Connection: close)",
+        "https://github.com/python/cpython/blob/main/Lib/urllib/request.py")),
+    ("nginx-keepalive", Citation(
+        "nginx docs", "ngx_http_core_module", "keepalive_timeout, keepalive_requests",
+        "nginx keeps a client connection open for further requests (75 s and 1000 "
+        "requests by default); $connection and $connection_requests name it in a log",
+        "https://nginx.org/en/docs/http/ngx_http_core_module.html#keepalive_timeout")),
     ("har-1.2", Citation(
         "HTTP Archive (HAR) format", "1.2", "W3C Web Performance WG draft",
         "one entry per request with its request and response; redirectURL is the "

@@ -229,6 +229,7 @@ error_log {folder}/error.log;
 events {{}}
 http {{
   access_log off;
+  log_format lab '$connection $connection_requests "$request" $status';
   client_body_temp_path {folder}/body;
   proxy_temp_path {folder}/proxy;
   fastcgi_temp_path {folder}/fastcgi;
@@ -334,6 +335,43 @@ class NginxProxy(NginxApp):
         config = folder / "nginx.conf"
         config.write_text(_NGINX_CONF.format(
             folder=folder, host=LOOPBACK, port=f"{port} ssl", www=_static_folder(folder),
+            site="".join(f"    {line}\n" for line in site.splitlines())))
+        return [self._binary() or "nginx", "-e", str(folder / "error.log"), "-p", str(folder),
+                "-c", str(config)]
+
+
+class NginxChain(NginxApp):
+    """nginx serving chains of redirects, ``/hops/N`` → ``/hops/N-1`` → … → ``/hops/0``,
+    and keeping its connections alive as a production server does. Its access log
+    records the connection each request came on: the count of new ones is what a
+    client opened."""
+
+    name = "nginx"
+    routes = ()  # type: ignore[assignment]  # its chains are the subject, not its routes
+    max_hops = 5
+
+    def _site(self) -> str:
+        hops = "".join(f"location = /hops/{n} {{ return 302 /hops/{n - 1}; }}\n"
+                       for n in range(self.max_hops, 0, -1))
+        return hops + 'location = /hops/0 { return 200 "arrived\\n"; }\n'
+
+    @property
+    def _log(self) -> Path:
+        if self._folder is None:
+            raise RuntimeError("nginx is not running; call start() first")
+        return Path(self._folder.name, "access.log")
+
+    def connection_ids(self) -> list[str]:
+        """The connection of every request logged so far, in order."""
+        if not self._log.exists():
+            return []
+        return [line.split(" ", 1)[0] for line in self._log.read_text().splitlines() if line]
+
+    def _command(self, port: int, folder: Path) -> list[str]:
+        site = f"access_log {folder / 'access.log'} lab;\n{self._site()}"
+        config = folder / "nginx.conf"
+        config.write_text(_NGINX_CONF.format(
+            folder=folder, host=LOOPBACK, port=port, www=_static_folder(folder),
             site="".join(f"    {line}\n" for line in site.splitlines())))
         return [self._binary() or "nginx", "-e", str(folder / "error.log"), "-p", str(folder),
                 "-c", str(config)]

@@ -70,6 +70,8 @@ class _Activity:
         """The connections accepted and not yet finished."""
         self._threads: set[threading.Thread] = set()
         self._thread_name = thread_name
+        self.accepted = 0
+        """Connections accepted since the server started: how many a client opened."""
 
     def watch(self, server: BaseWSGIServer) -> None:
         """Count ``server``'s connections from accept to shutdown, at most
@@ -81,6 +83,7 @@ class _Activity:
         def counted_process(request: Any, client_address: Any) -> None:
             with self._changed:
                 self._sockets.add(request)
+                self.accepted += 1
                 full = len(self._sockets) > MAX_CONNECTIONS
             if full:
                 _refuse_busy(request)
@@ -280,6 +283,12 @@ class LabServer:
         experiment's journal window.
         """
         return self._activity.settle(timeout)
+
+    @property
+    def connections(self) -> int:
+        """Connections accepted so far (a TLS server's count is its handshakes): the
+        difference before and after a request is how many the client opened."""
+        return self._activity.accepted
 
     @property
     def running(self) -> bool:
