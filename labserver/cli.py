@@ -64,7 +64,7 @@ def matrix_table(client_name: str, scenario: str = "same-origin") -> pd.DataFram
 
 
 def build_cheat_sheet() -> CheatSheet:
-    """Lesson 27's sheet on fresh servers: every client whose program is here."""
+    """Lesson 28's sheet on fresh servers: every client whose program is here."""
     names = ("httpx", "requests", "urllib", "curl", *BROWSERS)
     with LabServer() as server, CredentialLab() as lab:
         matrix, _ = run_clients(server, names)

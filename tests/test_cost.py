@@ -1,0 +1,66 @@
+"""What a redirect costs, counted by the servers: connections per chain, per origin."""
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from labserver import (
+    CredentialLab,
+    LabCounter,
+    NginxChain,
+    NginxCounter,
+    TimePlot,
+    across_origins,
+    hop_costs,
+    make_client,
+    nginx_chain,
+)
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[CredentialLab]:
+    with CredentialLab() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def nginx() -> Iterator[NginxChain]:
+    reason = NginxChain.unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    with NginxChain() as running:
+        yield running  # type: ignore[misc]
+
+
+def test_the_lab_server_closes_every_connection_so_each_hop_needs_a_new_one(lab):
+    with make_client("httpx") as client:
+        costs = hop_costs(LabCounter(lab.servers["lab"]), [client], max_hops=3, runs=1)
+    assert list(costs["connections"]) == [1, 2, 3, 4]
+
+
+def test_httpx_sends_a_whole_chain_on_one_keep_alive_connection_to_nginx(nginx):
+    with make_client("httpx") as client:
+        costs = hop_costs(NginxCounter(nginx), [client], nginx_chain, max_hops=5, runs=1)
+    assert set(costs["connections"]) == {1}
+    assert set(costs["status"]) == {200}
+
+
+def test_urllib_opens_a_new_connection_for_every_hop_even_on_nginx(nginx):
+    client = make_client("urllib")
+    costs = hop_costs(NginxCounter(nginx), [client], nginx_chain, max_hops=3, runs=1)
+    assert list(costs["connections"]) == [1, 2, 3, 4]
+
+
+def test_a_chain_across_three_origins_opens_a_connection_at_each(lab):
+    with make_client("requests", tls=lab.certificates) as client:
+        row = across_origins(lab, [client]).loc["requests"]
+    assert list(row) == [1, 1, 1, 200]
+
+
+def test_a_time_plot_is_a_png_beside_a_fixed_description():
+    frame = pd.DataFrame(
+        {"client": ["httpx", "httpx"], "redirects": [0, 1], "median ms": [1.0, 2.0]})
+    plot = TimePlot(frame, "a chain")
+    assert plot._repr_png_().startswith(b"\x89PNG")
+    assert repr(plot) == "Plot: a chain (median ms against redirects; httpx)"
