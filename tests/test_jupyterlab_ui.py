@@ -300,10 +300,21 @@ def _screenshot(page, lesson: Path, theme: str = "light") -> Path:
     return path
 
 
+FIRST_HALF, SECOND_HALF = LESSONS[0::2], LESSONS[1::2]
+"""The lessons are checked in two modules (this one and ``test_jupyterlab_ui_second_half``),
+each with its own JupyterLab and browser: with ``--dist loadfile`` two workers take one
+each and run them side by side, instead of one worker running every lesson alone."""
+
+
 @needs_browser
-@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+@pytest.mark.parametrize("lesson", FIRST_HALF, ids=[p.stem for p in FIRST_HALF])
 def test_lesson_runs_cleanly_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,
                                            browser) -> None:
+    check_in_jupyterlab(lesson, jupyterlab, browser)
+
+
+def check_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab, browser) -> None:
+    """Run ``lesson`` from JupyterLab's UI and check what a learner would see."""
     missing = missing_needs(lesson)
     if missing:
         pytest.skip("; ".join(missing))
@@ -343,6 +354,7 @@ def test_lesson_runs_cleanly_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,
 
 def test_the_lessons_have_diagrams_and_coloured_tables_for_the_ui_test_to_check() -> None:
     """Without any, the UI test's Mermaid and table checks would pass vacuously."""
+    assert sorted(FIRST_HALF + SECOND_HALF) == sorted(LESSONS)
     counts = [_expected(json.loads(p.read_text(encoding="utf-8"))) for p in LESSONS]
     assert sum(d for d, _ in counts) >= 2
     assert sum(t for _, t in counts) >= 2

@@ -11,6 +11,10 @@ from labserver.teaching.environment import lessons, missing_needs
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 LESSONS = lessons(NOTEBOOKS)
 
+PICTURES = ("image/png", "image/jpeg")
+"""Not compared, as nbval does not compare them: a plot of measured times differs on
+every run, and its fixed text description beside it is compared instead."""
+
 
 def _outputs(cell: dict) -> list[dict]:
     """The cell's outputs as a learner sees them: consecutive prints to one stream are
@@ -18,6 +22,8 @@ def _outputs(cell: dict) -> list[dict]:
     merged: list[dict] = []
     for output in cell.get("outputs", []):
         output = {k: v for k, v in output.items() if k != "execution_count"}
+        if "data" in output:
+            output["data"] = {k: v for k, v in output["data"].items() if k not in PICTURES}
         last = merged[-1] if merged else None
         if (last and output["output_type"] == "stream" and last["output_type"] == "stream"
                 and last["name"] == output["name"]):

@@ -49,7 +49,8 @@ class LabCounter:
         return self.server.connections
 
     def used_since(self, mark: int) -> int:
-        self.server.settle()
+        # A connection is counted when it is accepted, before its request is read: once
+        # the client's call has returned, every connection it opened is counted.
         return self.server.connections - mark
 
 
@@ -120,9 +121,7 @@ def across_origins(lab: CredentialLab, clients: Iterable[Client]) -> pd.DataFram
     for client in clients:
         client.prepare(servers[0].url)
         before = [server.connections for server in servers]
-        outcome = client.send("GET", url)
-        for server in servers:
-            server.settle()
+        outcome = client.send("GET", url)  # each connection was counted as it was accepted
         opened = {f"connections at {server.name}": server.connections - count
                   for server, count in zip(servers, before, strict=True)}
         rows.append({"client": client.name, **opened, "status": outcome.status})
