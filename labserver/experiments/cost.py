@@ -34,7 +34,9 @@ class Counter(Protocol):
 
     def mark(self) -> int: ...
 
-    def used_since(self, mark: int) -> int: ...
+    def used_since(self, mark: int, requests: int) -> int:
+        """Connections that carried the ``requests`` requests sent since ``mark``."""
+        ...
 
 
 class LabCounter:
@@ -48,7 +50,7 @@ class LabCounter:
     def mark(self) -> int:
         return self.server.connections
 
-    def used_since(self, mark: int) -> int:
+    def used_since(self, mark: int, requests: int) -> int:
         # A connection is counted when it is accepted, before its request is read: once
         # the client's call has returned, every connection it opened is counted.
         return self.server.connections - mark
@@ -65,8 +67,15 @@ class NginxCounter:
     def mark(self) -> int:
         return len(self.nginx.connection_ids())
 
-    def used_since(self, mark: int) -> int:
-        return len(set(self.nginx.connection_ids()[mark:]))
+    def used_since(self, mark: int, requests: int) -> int:
+        # nginx logs a request after its answer has gone, so the client may be done
+        # before the last line is written: wait for all of them (a second at most).
+        deadline = time.monotonic() + 1.0
+        ids = self.nginx.connection_ids()[mark:]
+        while len(ids) < requests and time.monotonic() < deadline:
+            time.sleep(0.005)
+            ids = self.nginx.connection_ids()[mark:]
+        return len(set(ids))
 
 
 def lab_chain(hops: int) -> str:
@@ -79,13 +88,14 @@ def nginx_chain(hops: int) -> str:
     return f"/hops/{hops}"
 
 
-def _timed(client: Client, url: str, server: Counter) -> tuple[float, int, int | None]:
+def _timed(client: Client, url: str, server: Counter,
+           requests: int) -> tuple[float, int, int | None]:
     """Seconds for one call, the connections it used, the status it ended with."""
     mark = server.mark()
     started = time.perf_counter()
     outcome = client.send("GET", url)
     elapsed = time.perf_counter() - started
-    return elapsed, server.used_since(mark), outcome.status
+    return elapsed, server.used_since(mark, requests), outcome.status
 
 
 def hop_costs(server: Counter, clients: Iterable[Client],
@@ -98,7 +108,7 @@ def hop_costs(server: Counter, clients: Iterable[Client],
         client.send("GET", server.url + chain(0))  # warm up: imports, a pooled connection
         for hops in range(max_hops + 1):
             url = server.url + chain(hops)
-            results = [_timed(client, url, server) for _ in range(runs)]
+            results = [_timed(client, url, server, hops + 1) for _ in range(runs)]
             times = [elapsed * 1000 for elapsed, _, _ in results]
             rows.append({"client": client.name, "redirects": hops,
                          "connections": results[-1][1], "status": results[-1][2],
