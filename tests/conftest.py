@@ -3,12 +3,27 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from labserver import BROWSERS, BrowserClient, LabServer
+from labserver import BROWSERS, BrowserClient, LabCertificates, LabServer
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LabServer]:
     with LabServer() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def tls() -> Iterator[LabCertificates]:
+    """A throwaway certificate authority for a module's https servers and clients."""
+    certificates = LabCertificates()
+    yield certificates
+    certificates.close()
+
+
+@pytest.fixture(scope="module")
+def secure(tls: LabCertificates) -> Iterator[LabServer]:
+    """An https lab server, named ``secure``, whose certificate ``tls`` signed."""
+    with LabServer(name="secure", tls=tls) as running:
         yield running
 
 

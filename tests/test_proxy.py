@@ -6,21 +6,8 @@ import httpx
 import pytest
 from rawhttp import exchange, status_and_body
 
-from labserver import LabServer, RecordingProxy
+from labserver import RecordingProxy
 from labserver.server.tls import LabCertificates
-
-
-@pytest.fixture(scope="module")
-def tls() -> Iterator[LabCertificates]:
-    certificates = LabCertificates()
-    yield certificates
-    certificates.close()
-
-
-@pytest.fixture(scope="module")
-def secure(tls: LabCertificates) -> Iterator[LabServer]:
-    with LabServer(name="secure", tls=tls) as running:
-        yield running
 
 
 @pytest.fixture

@@ -1,25 +1,10 @@
 """trace(): any URL, hop by hop, for each client, seen by the recording proxy."""
 
-from collections.abc import Iterator
 
 import pytest
 
-from labserver import PROXY_CLIENTS, TRACE_CLIENTS, LabServer, trace
+from labserver import PROXY_CLIENTS, TRACE_CLIENTS, trace
 from labserver.experiments.trace import har_problems, har_schema_unavailable
-from labserver.server.tls import LabCertificates
-
-
-@pytest.fixture(scope="module")
-def tls() -> Iterator[LabCertificates]:
-    certificates = LabCertificates()
-    yield certificates
-    certificates.close()
-
-
-@pytest.fixture(scope="module")
-def secure(tls: LabCertificates) -> Iterator[LabServer]:
-    with LabServer(name="secure", tls=tls) as running:
-        yield running
 
 
 def test_every_client_follows_a_chain_of_two_and_the_trace_shows_each_hop(server):

@@ -286,13 +286,20 @@ class NginxApp(_Process):
                               text=True, check=False)
         return done.stderr.strip().rsplit("/", 1)[-1]
 
+    def _listen(self, port: int) -> str:
+        """What follows ``listen 127.0.0.1:`` in the server block."""
+        return str(port)
+
+    def _site(self, folder: Path, www: Path) -> str:
+        """The server block's directives (its locations), for files in ``folder``."""
+        return NGINX_SITE.format(www=www)
+
     def _command(self, port: int, folder: Path) -> list[str]:
         www = _static_folder(folder)
-        site = NGINX_SITE.format(www=www)
         config = folder / "nginx.conf"
         config.write_text(_NGINX_CONF.format(
-            folder=folder, host=LOOPBACK, port=port, www=www,
-            site="".join(f"    {line}\n" for line in site.splitlines())))
+            folder=folder, host=LOOPBACK, port=self._listen(port), www=www,
+            site="".join(f"    {line}\n" for line in self._site(folder, www).splitlines())))
         return [self._binary() or "nginx", "-e", str(folder / "error.log"), "-p", str(folder),
                 "-c", str(config)]
 
@@ -329,15 +336,12 @@ class NginxProxy(NginxApp):
     def url(self) -> str:
         return f"https://{LOOPBACK}:{self.port}"
 
-    def _command(self, port: int, folder: Path) -> list[str]:
+    def _listen(self, port: int) -> str:
+        return f"{port} ssl"
+
+    def _site(self, folder: Path, www: Path) -> str:
         pem = self.certificates.server_pem_file
-        site = f"ssl_certificate {pem};\nssl_certificate_key {pem};\n{self.source}"
-        config = folder / "nginx.conf"
-        config.write_text(_NGINX_CONF.format(
-            folder=folder, host=LOOPBACK, port=f"{port} ssl", www=_static_folder(folder),
-            site="".join(f"    {line}\n" for line in site.splitlines())))
-        return [self._binary() or "nginx", "-e", str(folder / "error.log"), "-p", str(folder),
-                "-c", str(config)]
+        return f"ssl_certificate {pem};\nssl_certificate_key {pem};\n{self.source}"
 
 
 class NginxChain(NginxApp):
@@ -350,10 +354,11 @@ class NginxChain(NginxApp):
     routes = ()  # type: ignore[assignment]  # its chains are the subject, not its routes
     max_hops = 5
 
-    def _site(self) -> str:
+    def _site(self, folder: Path, www: Path) -> str:
         hops = "".join(f"location = /hops/{n} {{ return 302 /hops/{n - 1}; }}\n"
                        for n in range(self.max_hops, 0, -1))
-        return hops + 'location = /hops/0 { return 200 "arrived\\n"; }\n'
+        return (f"access_log {folder / 'access.log'} lab;\n" + hops
+                + 'location = /hops/0 { return 200 "arrived\\n"; }\n')
 
     @property
     def _log(self) -> Path:
@@ -366,12 +371,3 @@ class NginxChain(NginxApp):
         if not self._log.exists():
             return []
         return [line.split(" ", 1)[0] for line in self._log.read_text().splitlines() if line]
-
-    def _command(self, port: int, folder: Path) -> list[str]:
-        site = f"access_log {folder / 'access.log'} lab;\n{self._site()}"
-        config = folder / "nginx.conf"
-        config.write_text(_NGINX_CONF.format(
-            folder=folder, host=LOOPBACK, port=port, www=_static_folder(folder),
-            site="".join(f"    {line}\n" for line in site.splitlines())))
-        return [self._binary() or "nginx", "-e", str(folder / "error.log"), "-p", str(folder),
-                "-c", str(config)]
