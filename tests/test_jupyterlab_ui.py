@@ -37,6 +37,7 @@ from labserver.teaching.environment import lessons, missing_needs
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = lessons(ROOT / "notebooks")
 ARTIFACTS = Path(os.environ.get("REDIRECT_LAB_ARTIFACTS", ROOT / "artifacts")) / "jupyterlab"
+VIEWPORT = {"width": 1280, "height": 900}
 RUN_TIMEOUT_SECONDS = 6 * 60
 """A whole lesson, browser lessons included, on a loaded 2-core machine."""
 
@@ -156,6 +157,53 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+OPEN_ALONE = """async (path) => {
+  // Open the notebook, then close every other tab (the last lesson, the launcher):
+  // the earlier lesson was saved and its kernel shut down by then.
+  const app = window.jupyterapp;
+  const opened = await app.commands.execute('docmanager:open', {path});
+  for (const widget of [...app.shell.widgets('main')]) {
+    if (widget !== opened) widget.dispose();
+  }
+}"""
+
+
+class LabTab:
+    """One browser tab with JupyterLab loaded, reused for every lesson of a module:
+    loading JupyterLab's frontend takes seconds, opening a notebook in it does not.
+    After a failed lesson the tab is thrown away and the next lesson loads a fresh one."""
+
+    def __init__(self, browser, lab: JupyterLab) -> None:
+        self._browser, self._lab = browser, lab
+        self._context = None
+        self._page = None
+
+    def open(self, lesson: Path):
+        """The tab, showing ``lesson`` (and nothing else) at the test's window size."""
+        if self._page is None:
+            self._context = self._browser.new_context(viewport=VIEWPORT)
+            self._page = self._context.new_page()
+            self._page.set_default_timeout(60_000)
+            self._page.goto(f"{self._lab.url}/lab?reset&token={self._lab.token}")
+            self._page.wait_for_function("() => window.jupyterapp !== undefined")
+            self._page.evaluate("() => window.jupyterapp.restored.then(() => null)")
+        self._page.set_viewport_size(VIEWPORT)
+        self._page.evaluate(OPEN_ALONE, lesson.name)
+        return self._page
+
+    def discard(self) -> None:
+        if self._context is not None:
+            self._context.close()
+        self._context = self._page = None
+
+
+@pytest.fixture(scope="module")
+def tab(browser, jupyterlab: JupyterLab) -> Iterator[LabTab]:
+    reused = LabTab(browser, jupyterlab)
+    yield reused
+    reused.discard()
+
+
 def _expected(notebook: dict) -> tuple[int, int]:
     """(Mermaid diagrams, coloured tables) in a notebook's cells and outputs."""
     diagrams = tables = 0
@@ -193,12 +241,21 @@ def _unrun(notebook: dict) -> list[int]:
             and cell.get("execution_count") is None]
 
 
+FINISHED = """() => {
+  // Run All has finished when the kernel is idle and no cell is queued or running ([*]):
+  // JupyterLab marks every queued cell at once, and unmarks the rest when one fails.
+  const idle = document.querySelector(
+      ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']");
+  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+  return idle !== null && !prompts.some((p) => p.textContent.includes('[*]'));
+}"""
+
+
 def _run_all_cells(page, lesson: Path, lab: JupyterLab) -> dict:
-    """Open the lesson in a fresh workspace, click Run > Run All Cells, wait for the
-    kernel to finish, and return the notebook as the UI saved it."""
+    """With the lesson open, click Run > Run All Cells, wait for the kernel to finish,
+    and return the notebook as the UI saved it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.goto(f"{lab.url}/lab/tree/{lesson.name}?reset&token={lab.token}")
     idle = page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
     idle.wait_for()
     # The kernel must be up before Run All, or the cells queued meanwhile are dropped.
@@ -215,19 +272,13 @@ def _run_all_cells(page, lesson: Path, lab: JupyterLab) -> dict:
             break
         except PlaywrightTimeout:
             continue
-    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
-    idle_polls = 0
-    while True:
-        time.sleep(2)
+    try:
+        page.wait_for_function(FINISHED, timeout=RUN_TIMEOUT_SECONDS * 1000, polling=200)
+    except PlaywrightTimeout:
         ran = _save(page, lab.root / lesson.name)
-        idle_polls = idle_polls + 1 if idle.count() else 0
-        # Done when every cell ran, or when the kernel has stayed idle with some left
-        # unrun (a cell failed and Run All stopped there).
-        if (idle_polls and not _unrun(ran)) or idle_polls >= 3:
-            return ran
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{lesson.name}: still running after {RUN_TIMEOUT_SECONDS} s, "
-                                 f"cells {_unrun(ran)} not run")
+        raise AssertionError(f"{lesson.name}: still running after {RUN_TIMEOUT_SECONDS} s, "
+                             f"cells {_unrun(ran)} not run") from None
+    return _save(page, lab.root / lesson.name)
 
 
 def _shut_down_kernels(lab: JupyterLab) -> None:
@@ -280,7 +331,16 @@ def _use_theme(page, theme: str) -> None:
                   f"{{theme: '{THEMES[theme]}'}})")
     light = "true" if theme == "light" else "false"
     page.wait_for_selector(f"body[data-jp-theme-light='{light}']", state="attached")
-    page.wait_for_timeout(300)  # the theme's stylesheet applies after the attribute
+    # The theme's stylesheet applies after the attribute: wait for its page colour.
+    page.wait_for_function(
+        "(white) => (getComputedStyle(document.body).getPropertyValue('--jp-layout-color0')"
+        ".trim() === 'white') === white", arg=theme == "light", polling="raf")
+    _painted(page)
+
+
+def _painted(page) -> None:
+    """Wait until the browser has laid out and painted what was just changed."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def _screenshot(page, lesson: Path, theme: str = "light") -> Path:
@@ -293,7 +353,7 @@ def _screenshot(page, lesson: Path, theme: str = "light") -> Path:
     height = page.evaluate(f"() => document.querySelector('{scroller}').scrollHeight")
     page.set_viewport_size({"width": 1280, "height": min(height + 200, 30_000)})
     page.evaluate(f"() => document.querySelector('{scroller}').scrollTo(0, 0)")
-    page.wait_for_timeout(500)
+    _painted(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{lesson.stem}-{theme}.png"
     page.screenshot(path=str(path))
@@ -309,18 +369,17 @@ each and run them side by side, instead of one worker running every lesson alone
 @needs_browser
 @pytest.mark.parametrize("lesson", FIRST_HALF, ids=[p.stem for p in FIRST_HALF])
 def test_lesson_runs_cleanly_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,
-                                           browser) -> None:
-    check_in_jupyterlab(lesson, jupyterlab, browser)
+                                           tab: LabTab) -> None:
+    check_in_jupyterlab(lesson, jupyterlab, tab)
 
 
-def check_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab, browser) -> None:
+def check_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab, tab: LabTab) -> None:
     """Run ``lesson`` from JupyterLab's UI and check what a learner would see."""
     missing = missing_needs(lesson)
     if missing:
         pytest.skip("; ".join(missing))
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    page = tab.open(lesson)
+    passed = False
     try:
         ran = _run_all_cells(page, lesson, jupyterlab)
         errors = [f"cell {n}: {o['ename']}: {o['evalue']}"
@@ -347,8 +406,10 @@ def check_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab, browser) -> None:
                 f"{lesson.name}, {theme} theme: text below WCAG AA contrast: {lowest}"
             _screenshot(page, lesson, theme)
         _use_theme(page, "light")
+        passed = True
     finally:
-        context.close()
+        if not passed:
+            tab.discard()
         _shut_down_kernels(jupyterlab)
 
 

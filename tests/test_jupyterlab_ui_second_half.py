@@ -12,15 +12,17 @@ import pytest
 from test_jupyterlab_ui import (  # noqa: F401  (pytest finds the fixtures by name)
     SECOND_HALF,
     JupyterLab,
+    LabTab,
     browser,
     check_in_jupyterlab,
     jupyterlab,
     needs_browser,
+    tab,
 )
 
 
 @needs_browser
 @pytest.mark.parametrize("lesson", SECOND_HALF, ids=[p.stem for p in SECOND_HALF])
 def test_lesson_runs_cleanly_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,  # noqa: F811
-                                           browser) -> None:  # noqa: F811
-    check_in_jupyterlab(lesson, jupyterlab, browser)
+                                           tab: LabTab) -> None:  # noqa: F811
+    check_in_jupyterlab(lesson, jupyterlab, tab)
