@@ -124,7 +124,7 @@ def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> p
         except PackageNotFoundError:
             rows.append({"check": name, "result": "missing", "ok": False,
                          "needed by": needed_by, "to fix": "pip install -r requirements.txt"})
-    needs = {lesson.name[:2]: _needs(lesson) for lesson in lessons(folder)}
+    needs = {lesson.name[:2]: needs_of(lesson) for lesson in lessons(folder)}
     for name, need in NEED_CHECKS.items():
         reason = need.missing()
         numbers = [number for number, declared in needs.items() if name in declared]
@@ -189,10 +189,11 @@ def missing_needs(notebook: Path) -> list[str]:
     """What a lesson needs (its metadata ``redirect_lab.needs``) that this machine lacks,
     each as a sentence saying what to install."""
 
-    return [reason for need in _needs(notebook) if (reason := NEED_CHECKS[need].missing())]
+    return [reason for need in needs_of(notebook) if (reason := NEED_CHECKS[need].missing())]
 
 
-def _needs(notebook: Path) -> list[str]:
+def needs_of(notebook: Path) -> list[str]:
+    """What a lesson declares it needs besides Python (``redirect_lab.needs``)."""
     needs: list[str] = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get(
         "redirect_lab", {}).get("needs", [])
     return needs
