@@ -102,3 +102,19 @@ def test_only_observe_scopes_the_journal_and_settles():
             continue
         text = path.read_text(encoding="utf-8")
         assert ".watch(" not in text and "settle(" not in text, module
+
+
+SLOW_TO_IMPORT = ("jsonschema", "matplotlib")
+"""Over a second between them (jsonschema builds a URI grammar on import); each is used by
+one lesson, so it is imported where it is used, not by every lesson's `import labserver`."""
+
+
+def test_importing_labserver_leaves_the_slow_imports_to_the_lessons_that_use_them():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, labserver; "
+         f"print(' '.join(m for m in {SLOW_TO_IMPORT!r} if m in sys.modules))"],
+        capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []

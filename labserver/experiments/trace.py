@@ -14,9 +14,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
-from jsonschema import Draft6Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT6
 
 from ..clients import PROXY_CLIENTS, ClientUnavailable, make_client
 from ..clients.node import INSTALL_COMMAND, NODE_DIR
@@ -135,6 +132,12 @@ def har_problems(har: dict[str, Any]) -> list[str]:
     reason = har_schema_unavailable()
     if reason:
         raise ClientUnavailable(reason)
+    # Imported here: jsonschema builds its URI grammar on import (over a second), which
+    # every lesson would pay at `import labserver` for the one that checks a HAR.
+    from jsonschema import Draft6Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT6
+
     schemas = [json.loads(path.read_text()) for path in sorted(HAR_SCHEMA_DIR.glob("*.json"))]
     registry: Registry[Any] = Registry().with_resources(
         (schema["$id"].rstrip("#"), DRAFT6.create_resource(schema)) for schema in schemas)

@@ -5,9 +5,12 @@ they do); what a lesson *states* about times is checked by a claim instead."""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class TimePlot:
@@ -19,6 +22,8 @@ class TimePlot:
         self.value = value
 
     def figure(self) -> Figure:
+        from matplotlib.figure import Figure  # a third of a second; one lesson plots
+
         figure = Figure(figsize=(6.4, 3.6), layout="constrained")
         axes = figure.subplots()
         for client, rows in self.frame.groupby("client", sort=False):
