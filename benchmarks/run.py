@@ -1,7 +1,7 @@
 """Redirect Lab benchmarks: ``python benchmarks/run.py`` from the repository root.
 
 Prints every figure beside its goal (all parts take about an hour on 2 cores; name
-parts to run only those: notebooks, lessons, suite, matrices, lifecycle, load, memory,
+parts to run only those: imports, notebooks, lessons, suite, matrices, lifecycle, load, memory,
 flood, fuzz, frameworks):
 
 1. (notebooks) strict ``pytest --nbval`` over the lessons vs the same number of one-cell
@@ -93,6 +93,16 @@ def floor_notebooks(folder: Path, count: int) -> list[str]:
         nbformat.write(nb, path)
         paths.append(str(path))
     return paths
+
+
+def import_figures(repeat: int = 5) -> None:
+    """What every lesson's kernel pays first: ``import labserver`` in a fresh process, next
+    to importing only flask, httpx and pandas (the floor notebooks' one cell)."""
+    for label, modules in (("import flask, httpx, pandas (floor)", "flask, httpx, pandas"),
+                           ("import labserver", "labserver")):
+        seconds = median_of(lambda m=modules: subprocess.run(
+            [sys.executable, "-c", f"import {m}"], cwd=ROOT, check=True), repeat)
+        row(f"{label}, fresh process (median of {repeat})", seconds, "s")
 
 
 def notebook_figures() -> None:
@@ -385,9 +395,9 @@ def fuzz_figures() -> None:
 
 PARTS: dict[str, Callable[[], None]] = {
     "lifecycle": lifecycle_figures, "load": load_figures, "matrices": matrix_figures,
-    "memory": memory_figures, "notebooks": notebook_figures, "flood": flood_figures,
-    "fuzz": fuzz_figures, "frameworks": framework_figures, "lessons": lesson_figures,
-    "suite": suite_figures,
+    "memory": memory_figures, "imports": import_figures, "notebooks": notebook_figures,
+    "flood": flood_figures, "fuzz": fuzz_figures, "frameworks": framework_figures,
+    "lessons": lesson_figures, "suite": suite_figures,
 }
 
 
