@@ -1,6 +1,6 @@
 """Redirect Lab benchmarks: ``python benchmarks/run.py`` from the repository root.
 
-Prints every figure beside its goal (all parts take about an hour on 2 cores; name
+Prints every figure beside its goal (all parts take about 90 minutes on 2 cores; name
 parts to run only those: imports, notebooks, lessons, suite, matrices, lifecycle, load, memory,
 flood, fuzz, frameworks):
 
