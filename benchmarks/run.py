@@ -141,8 +141,9 @@ def suite_figures(repeat: int = 5) -> None:
 
 # -- 1b. each lesson's Run All -------------------------------------------------------
 
-def _run_all(lesson: Path) -> list[float]:
-    """Seconds each code cell of ``lesson`` took in one Run All (kernel start excluded)."""
+def _run_all(lesson: Path) -> tuple[list[float], int]:
+    """One Run All of ``lesson`` in a fresh kernel: the seconds each code cell took (the
+    kernel's start excluded), and the kernel's resident memory in bytes at the end."""
     notebook = nbformat.read(lesson, as_version=4)
     client = NotebookClient(notebook, kernel_name="python3", timeout=300,
                             resources={"metadata": {"path": str(lesson.parent)}})
@@ -153,7 +154,8 @@ def _run_all(lesson: Path) -> list[float]:
                 started = time.perf_counter()
                 client.execute_cell(cell, index)
                 seconds.append(time.perf_counter() - started)
-    return seconds
+        pid = client.km.provisioner.process.pid  # type: ignore[union-attr]
+        return seconds, psutil.Process(pid).memory_info().rss
 
 
 def _browser_start(engine: str, repeat: int) -> float:
@@ -172,7 +174,7 @@ def lesson_figures(repeat: int = 5) -> None:
         if missing_needs(lesson):
             print(f"{lesson.stem}: skipped ({'; '.join(missing_needs(lesson))})")
             continue
-        runs = [_run_all(lesson) for _ in range(repeat)]
+        runs = [_run_all(lesson)[0] for _ in range(repeat)]
         total = statistics.median(sum(run) for run in runs)
         cells = [statistics.median(run[i] for run in runs) for i in range(len(runs[0]))]
         slowest = max(range(len(cells)), key=cells.__getitem__)
@@ -307,15 +309,7 @@ def memory_figures() -> None:
         if missing_needs(lesson):
             print(f"{lesson.stem}: skipped ({'; '.join(missing_needs(lesson))})")
             continue
-        notebook = nbformat.read(lesson, as_version=4)
-        client = NotebookClient(notebook, kernel_name="python3", timeout=300,
-                                resources={"metadata": {"path": str(lesson.parent)}})
-        with client.setup_kernel():
-            for index, cell in enumerate(notebook.cells):
-                if cell.cell_type == "code":
-                    client.execute_cell(cell, index)
-            pid = client.km.provisioner.process.pid  # type: ignore[union-attr]
-            rss = psutil.Process(pid).memory_info().rss
+        _, rss = _run_all(lesson)
         row(f"kernel memory after {lesson.stem}", rss / 2**20, "MiB")
     tracemalloc.start()
     before = tracemalloc.take_snapshot()

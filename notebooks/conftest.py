@@ -9,35 +9,32 @@ and journals of the first run still up) and compared with the stored outputs aga
 ``Cell N (run again)``. One kernel serves both runs, so checking re-runs costs one more
 pass over the cells, not another kernel."""
 
+from itertools import groupby
 from pathlib import Path
 
 import pytest
-from nbval.plugin import IPyNbCell, IPyNbFile
+from nbval.plugin import IPyNbCell
 
 from labserver.teaching.environment import missing_needs
 
 AGAIN = " (run again)"
 
 
+def _lesson_of(item: pytest.Item) -> object:
+    """The notebook a cell belongs to; None for any other test."""
+    return item.parent if isinstance(item, IPyNbCell) else None
+
+
 def _run_again(items: list[pytest.Item]) -> list[pytest.Item]:
     """Each lesson's cells, then the same cells once more, checked the same way."""
     ordered: list[pytest.Item] = []
-    lesson: list[IPyNbCell] = []
-
-    def close() -> None:
-        ordered.extend(IPyNbCell.from_parent(cell.parent, name=cell.name + AGAIN,
-                                             cell_num=cell.cell_num, cell=cell.cell,
-                                             options=cell.options)
-                       for cell in lesson)
-        lesson.clear()
-
-    for item in items:
-        if lesson and (not isinstance(item, IPyNbCell) or item.parent is not lesson[0].parent):
-            close()
-        if isinstance(item, IPyNbCell) and isinstance(item.parent, IPyNbFile):
-            lesson.append(item)
-        ordered.append(item)
-    close()
+    for lesson, run in groupby(items, key=_lesson_of):
+        cells = list(run)
+        ordered += cells
+        if lesson is not None:
+            ordered += [IPyNbCell.from_parent(lesson, name=cell.name + AGAIN,
+                                              cell_num=cell.cell_num, cell=cell.cell,
+                                              options=cell.options) for cell in cells]
     return ordered
 
 

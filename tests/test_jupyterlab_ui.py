@@ -241,11 +241,13 @@ def _unrun(notebook: dict) -> list[int]:
             and cell.get("execution_count") is None]
 
 
-FINISHED = """() => {
+IDLE = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
+"""The notebook's execution indicator while its kernel is idle."""
+
+FINISHED = """(idleSelector) => {
   // Run All has finished when the kernel is idle and no cell is queued or running ([*]):
   // JupyterLab marks every queued cell at once, and unmarks the rest when one fails.
-  const idle = document.querySelector(
-      ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']");
+  const idle = document.querySelector(idleSelector);
   const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
   return idle !== null && !prompts.some((p) => p.textContent.includes('[*]'));
 }"""
@@ -256,8 +258,7 @@ def _run_all_cells(page, lesson: Path, lab: JupyterLab) -> dict:
     and return the notebook as the UI saved it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    idle = page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
-    idle.wait_for()
+    page.locator(IDLE).wait_for()
     # The kernel must be up before Run All, or the cells queued meanwhile are dropped.
     page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for()
     for _attempt in range(3):
@@ -273,7 +274,7 @@ def _run_all_cells(page, lesson: Path, lab: JupyterLab) -> dict:
         except PlaywrightTimeout:
             continue
     try:
-        page.wait_for_function(FINISHED, timeout=RUN_TIMEOUT_SECONDS * 1000, polling=200)
+        page.wait_for_function(FINISHED, arg=IDLE, timeout=RUN_TIMEOUT_SECONDS * 1000, polling=200)
     except PlaywrightTimeout:
         ran = _save(page, lab.root / lesson.name)
         raise AssertionError(f"{lesson.name}: still running after {RUN_TIMEOUT_SECONDS} s, "
@@ -351,7 +352,7 @@ def _screenshot(page, lesson: Path, theme: str = "light") -> Path:
         page.keyboard.press("Control+b")  # the file browser takes a quarter of the width
     scroller = ".jp-NotebookPanel .jp-WindowedPanel-outer"
     height = page.evaluate(f"() => document.querySelector('{scroller}').scrollHeight")
-    page.set_viewport_size({"width": 1280, "height": min(height + 200, 30_000)})
+    page.set_viewport_size({**VIEWPORT, "height": min(height + 200, 30_000)})
     page.evaluate(f"() => document.querySelector('{scroller}').scrollTo(0, 0)")
     _painted(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,8 @@ the lessons keep to, and one place that runs an experiment."""
 import ast
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,9 +112,6 @@ one lesson, so it is imported where it is used, not by every lesson's `import la
 
 
 def test_importing_labserver_leaves_the_slow_imports_to_the_lessons_that_use_them():
-    import subprocess
-    import sys
-
     done = subprocess.run(
         [sys.executable, "-c", "import sys, labserver; "
          f"print(' '.join(m for m in {SLOW_TO_IMPORT!r} if m in sys.modules))"],
