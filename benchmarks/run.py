@@ -47,7 +47,7 @@ from werkzeug.serving import make_server
 
 import labserver
 from labserver.frameworks import NextApp
-from labserver.server.lab import _QuietHandler
+from labserver.server.handler import LabRequestHandler
 from labserver.teaching.environment import lessons, missing_needs, needs_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,7 +201,7 @@ def _bare_redirects(environ: dict[str, Any], start_response: Callable[..., Any])
 @contextmanager
 def served(app: Callable[..., Any]) -> Iterator[str]:
     """``app`` on Werkzeug's server in a thread, as the lab serves itself; yields its URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=LabRequestHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
                               daemon=True)
     thread.start()

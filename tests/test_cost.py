@@ -8,6 +8,7 @@ import pytest
 from labserver import (
     CredentialLab,
     LabCounter,
+    LabServer,
     NginxChain,
     NginxCounter,
     TimePlot,
@@ -33,9 +34,22 @@ def nginx() -> Iterator[NginxChain]:
         yield running  # type: ignore[misc]
 
 
-def test_the_lab_server_closes_every_connection_so_each_hop_needs_a_new_one(lab):
+def test_a_server_that_closes_every_connection_makes_each_hop_open_a_new_one():
+    with LabServer(keep_alive=False) as closing, make_client("httpx") as client:
+        costs = hop_costs(LabCounter(closing), [client], max_hops=3, runs=1)
+    assert list(costs["connections"]) == [1, 2, 3, 4]
+
+
+def test_httpx_sends_a_whole_chain_on_one_kept_connection_to_the_lab_server(lab):
     with make_client("httpx") as client:
-        costs = hop_costs(LabCounter(lab.servers["lab"]), [client], max_hops=3, runs=1)
+        costs = hop_costs(LabCounter(lab.servers["lab"]), [client], max_hops=5, runs=2)
+    assert set(costs["connections"]) == {1}
+    assert set(costs["status"]) == {200}
+
+
+def test_urllib_opens_a_new_connection_for_every_hop_even_on_the_lab_server(lab):
+    costs = hop_costs(LabCounter(lab.servers["lab"]), [make_client("urllib")], max_hops=3,
+                      runs=1)
     assert list(costs["connections"]) == [1, 2, 3, 4]
 
 
@@ -55,7 +69,8 @@ def test_urllib_opens_a_new_connection_for_every_hop_even_on_nginx(nginx):
 def test_a_chain_across_three_origins_opens_a_connection_at_each(lab):
     with make_client("requests", tls=lab.certificates) as client:
         row = across_origins(lab, [client]).loc["requests"]
-    assert list(row) == [1, 1, 1, 200]
+        again = across_origins(lab, [client]).loc["requests"]  # its pool holds all three now
+    assert list(row) == list(again) == [1, 1, 1, 200]
 
 
 def test_a_time_plot_is_a_png_beside_a_fixed_description():

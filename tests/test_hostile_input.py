@@ -13,7 +13,8 @@ from rawhttp import exchange, locations, status_and_body
 
 from labserver import LabServer
 from labserver.server.app import MAX_BODY_BYTES
-from labserver.server.lab import MAX_CONNECTIONS, MAX_HEADER_BYTES, LabServerError
+from labserver.server.handler import MAX_HEADER_BYTES
+from labserver.server.lab import MAX_CONNECTIONS, LabServerError
 
 
 def status_and_json(answer: bytes) -> tuple[int, dict]:

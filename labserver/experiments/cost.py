@@ -1,7 +1,7 @@
 """What a redirect costs: a round trip per hop, a connection when the client cannot
 reuse one, a TLS handshake for each new https origin.
 
-Counts come from the servers (connections each accepted); times from the kernel's clock
+Counts come from the servers (the connection each request arrived on); times from the kernel's clock
 around each call, the fastest and the median of several runs, since a shared machine
 is noisy. The counts are what a lesson states; the times are what it plots.
 """
@@ -40,20 +40,21 @@ class Counter(Protocol):
 
 
 class LabCounter:
-    """The lab server (Werkzeug's development server), which closes the connection after
-    every answer: each connection it accepted carried one request."""
+    """A lab server, which keeps connections alive (or, built with ``keep_alive=False``,
+    closes each after its answer): its journal names the connection of each request, and
+    the distinct ones among the call's entries are those it used."""
 
     def __init__(self, server: LabServer) -> None:
         self.server = server
         self.url = server.url
 
     def mark(self) -> int:
-        return self.server.connections
+        return self.server.journal.mark()
 
     def used_since(self, mark: int, requests: int) -> int:
-        # A connection is counted when it is accepted, before its request is read: once
-        # the client's call has returned, every connection it opened is counted.
-        return self.server.connections - mark
+        # The server journals a request before it answers: once the client's call has
+        # returned, every request of it is in the journal.
+        return len({entry.connection for entry in self.server.journal.since(mark)})
 
 
 class NginxCounter:
@@ -122,7 +123,8 @@ ORIGINS = ("lab", "other", "lab-tls")
 
 def across_origins(lab: CredentialLab, clients: Iterable[Client]) -> pd.DataFrame:
     """Each client through ``lab → other → lab-tls``: the connections each server accepted
-    (at the https one, each is a TLS handshake)."""
+    (at the https one, each is a TLS handshake). The servers first close the connections
+    they keep, so a client's pool from an earlier call cannot hide the cost."""
     servers = [lab.servers[name] for name in ORIGINS]
     last = servers[-1].url + "/echo"
     middle = f"{servers[1].url}/redirect/302?to={quote(last, safe='')}"
@@ -130,6 +132,8 @@ def across_origins(lab: CredentialLab, clients: Iterable[Client]) -> pd.DataFram
     rows = []
     for client in clients:
         client.prepare(servers[0].url)
+        for server in servers:
+            server.close_idle_connections()
         before = [server.connections for server in servers]
         outcome = client.send("GET", url)  # each connection was counted as it was accepted
         opened = {f"connections at {server.name}": server.connections - count

@@ -159,6 +159,7 @@ class JournalMiddleware:
             response_headers=tuple(headers),
             started=started,
             elapsed=elapsed,
+            connection=environ.get("labserver.connection", 0),
         )
 
 

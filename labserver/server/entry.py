@@ -51,6 +51,9 @@ class Entry:
     """When the request arrived (seconds since the epoch): for an export, never a table."""
     elapsed: float = field(default=0.0, repr=False, compare=False)
     """Seconds from arrival until the answer's status line was ready."""
+    connection: int = field(default=0, repr=False, compare=False)
+    """The connection it arrived on, numbered from 1 by its server in the order accepted:
+    entries with one number shared a connection (0: not known, as at a proxy)."""
 
     @property
     def target(self) -> str:

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import errno
 import ipaddress
-import json
 import select
 import socket
 import threading
 import time
 from collections.abc import Callable
-from http import HTTPStatus
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from .app import create_app
+from .handler import ClosingRequestHandler, LabRequestHandler, json_answer_bytes
 from .journal import Journal
 from .targets import netloc, origin_of
 from .tls import LabCertificates
@@ -33,17 +31,10 @@ LOOPBACK = "127.0.0.1"
 _POLL_SECONDS = 0.01
 """How often the serving loop checks for shutdown; stopping takes at most this long."""
 
-_IDLE_CONNECTION_SECONDS = 5.0
-"""A keep-alive connection idle this long is closed, so its handler thread ends."""
-
 MAX_CONNECTIONS = 128
 """Connections served at once, each on its own thread. One more is answered 503 at once:
 a flood of slow clients cannot grow the kernel's threads without bound, and the
 connections already open keep being served."""
-
-MAX_HEADER_BYTES = 64 * 1024
-"""The request's header section (names and values) may total this much; more gets 431.
-No lesson sends a tenth of it, and it bounds what one journal entry can hold."""
 
 _STOP_SECONDS = 2.0
 """How long ``stop()`` waits for the connections it cut to finish their threads."""
@@ -58,9 +49,11 @@ class LabServerError(OSError):
 
 
 class _Activity:
-    """Counts the connections the server has accepted and not yet finished, so an
-    experiment can wait for quiet. Counting starts at accept time, in the serving
-    thread, so a connection is counted before its handler thread even starts."""
+    """Counts the server's connections, and the requests in flight on them, so an
+    experiment can wait for quiet. A connection is busy from accept time (in the serving
+    thread, before its handler thread even starts) until its handler waits for a request
+    line, and again from that request's first line until its answer is sent; a kept
+    connection waiting for the client's next request is idle."""
 
     _QUIET_SECONDS = 0.02
 
@@ -68,6 +61,10 @@ class _Activity:
         self._changed = threading.Condition()
         self._sockets: set[socket.socket] = set()
         """The connections accepted and not yet finished."""
+        self._busy: set[socket.socket] = set()
+        """The connections just accepted, or answering a request."""
+        self._numbers: dict[socket.socket, int] = {}
+        """Each open connection's number, counted from 1 in the order they were accepted."""
         self._threads: set[threading.Thread] = set()
         self._thread_name = thread_name
         self.accepted = 0
@@ -83,7 +80,9 @@ class _Activity:
         def counted_process(request: Any, client_address: Any) -> None:
             with self._changed:
                 self._sockets.add(request)
+                self._busy.add(request)
                 self.accepted += 1
+                self._numbers[request] = self.accepted
                 full = len(self._sockets) > MAX_CONNECTIONS
             if full:
                 _refuse_busy(request)
@@ -108,39 +107,62 @@ class _Activity:
             finally:
                 with self._changed:
                     self._sockets.discard(request)
+                    self._busy.discard(request)
+                    self._numbers.pop(request, None)
                     self._changed.notify_all()
 
         server.process_request = counted_process  # type: ignore[method-assign]
         server.process_request_thread = named_thread  # type: ignore[attr-defined]
         server.shutdown_request = counted_shutdown  # type: ignore[method-assign]
         self._listener = server.socket
+        server.lab_requests = self  # type: ignore[attr-defined]  # the handler reports here
+
+    def busy(self, connection: socket.socket) -> None:
+        """``connection`` has begun a request."""
+        with self._changed:
+            self._busy.add(connection)
+
+    def number(self, connection: socket.socket) -> int:
+        """The number of ``connection`` (1 for the first this server accepted)."""
+        with self._changed:
+            return self._numbers.get(connection, 0)
+
+    def idle(self, connection: socket.socket) -> None:
+        """``connection`` has answered its request and waits for the next one."""
+        with self._changed:
+            self._busy.discard(connection)
+            self._changed.notify_all()
 
     def cut(self, timeout: float) -> None:
         """End every open connection (a half-sent request reads end-of-file) and wait
         for their threads, so a stopped server leaves no thread or descriptor behind."""
         with self._changed:
             sockets, threads = list(self._sockets), list(self._threads)
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed by its handler
+        _shut(sockets)
         deadline = time.monotonic() + timeout
         for thread in threads:
             thread.join(max(deadline - time.monotonic(), 0))
+
+    def close_idle(self) -> None:
+        """End the kept connections that wait for a next request, as an idle timeout
+        would; their clients open new ones for what they send next."""
+        with self._changed:
+            idle = list(self._sockets - self._busy)
+        _shut(idle)
 
     def _pending(self) -> bool:
         """A connection is waiting in the listen backlog, not yet accepted."""
         return bool(select.select([self._listener], [], [], 0)[0])
 
     def settle(self, timeout: float) -> bool:
-        """Wait until no connection is open or waiting, and nothing new came for a moment."""
+        """Wait until no request is in flight and no connection waits to be accepted, and
+        nothing new came for a moment."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while time.monotonic() < deadline:
-                if not self._sockets and not self._pending():
+                if not self._busy and not self._pending():
                     self._changed.wait(self._QUIET_SECONDS)
-                    if not self._sockets and not self._pending():
+                    if not self._busy and not self._pending():
                         return True
                 else:
                     left = max(deadline - time.monotonic(), 0)
@@ -148,77 +170,22 @@ class _Activity:
             return False
 
 
-def _json_answer_bytes(code: int, message: str) -> bytes:
-    """A whole HTTP/1.1 answer with a JSON body, for errors raised below Flask."""
-    phrase = HTTPStatus(code).phrase
-    body = json.dumps({"error": code, "message": message}).encode() + b"\n"
-    head = (f"HTTP/1.1 {code} {phrase}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n"
-            "Access-Control-Allow-Origin: *\r\n\r\n")
-    return head.encode("latin-1") + body
+def _shut(connections: list[socket.socket]) -> None:
+    for connection in connections:
+        try:
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed by its handler
 
 
 def _refuse_busy(connection: socket.socket) -> None:
     """Answer 503 on a connection over :data:`MAX_CONNECTIONS`, without a thread."""
     try:
         connection.setblocking(False)
-        connection.send(_json_answer_bytes(
+        connection.send(json_answer_bytes(
             503, f"the lab server already serves {MAX_CONNECTIONS} connections; try again"))
     except OSError:
         pass  # the client is gone or its buffer is full; closing is answer enough
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without the request log (it would land in cell output).
-
-    Errors the HTTP layer answers before Flask sees the request (a malformed request
-    line, 100 headers or more, an oversized header section) get a real ``HTTP/1.1``
-    status line and valid JSON, like every other lab error. The headers are kept as
-    they arrived, so the journal can record names with ``_`` and repeated headers.
-    """
-
-    timeout = _IDLE_CONNECTION_SECONDS
-
-    def log(self, type: str, message: str, *args: object) -> None:
-        pass
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # Werkzeug's would parse the target again, and raise on a bad port
-
-    def parse_request(self) -> bool:
-        self._answered = False
-        if not super().parse_request():
-            if not self._answered:  # http.server closes on a blank line without a word
-                self.send_error(400, "the request line is empty")
-            return False
-        try:
-            urlsplit(self.path).port  # Werkzeug splits it too, and would drop the connection
-        except ValueError:
-            self.send_error(400, "the request target is not a valid URL (a bad bracket or port)")
-            return False
-        size = sum(len(name) + len(value) for name, value in self.headers.items())
-        if size > MAX_HEADER_BYTES:
-            self.send_error(431, f"the request's headers total {size} bytes; "
-                                 f"at most {MAX_HEADER_BYTES} are accepted")
-            return False
-        return True
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        # http.server answers a request line it cannot parse HTTP/0.9 style (no status
-        # line) and pastes the message into the body unescaped; answer properly instead.
-        self._answered = True
-        self.close_connection = True
-        try:
-            self.wfile.write(_json_answer_bytes(code, message or HTTPStatus(code).phrase))
-        except OSError:
-            pass
-
-    def make_environ(self) -> dict[str, Any]:
-        environ = super().make_environ()
-        environ["labserver.header_lines"] = tuple(
-            (name, value.replace("\r\n", "")) for name, value in self.headers.items())
-        return environ
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -253,7 +220,8 @@ class LabServer:
     def __init__(self, host: str = LOOPBACK, port: int = 0, *,
                  tls: LabCertificates | None = None, name: str = "lab",
                  allow_non_loopback: bool = False,
-                 app: Callable[[Journal], Flask] | None = None) -> None:
+                 app: Callable[[Journal], Flask] | None = None,
+                 keep_alive: bool = True) -> None:
         if not _is_loopback(host) and not allow_non_loopback:
             raise ValueError(
                 f"the lab server binds loopback only, not {host!r}; "
@@ -270,6 +238,9 @@ class LabServer:
         self.app = app(self.journal) if app else create_app(self.journal, self.allowed_origins)
         """The lab's own app, or another journaled app (``app`` builds it around the
         journal: see :mod:`labserver.server.behind_proxy`)."""
+        self.keep_alive = keep_alive
+        """Keep a connection for the client's next request, as production servers do;
+        False closes it after every answer, as Werkzeug's development server does."""
         self._activity = _Activity(thread_name=f"labserver-{name}-connection")
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -287,8 +258,14 @@ class LabServer:
     @property
     def connections(self) -> int:
         """Connections accepted so far (a TLS server's count is its handshakes): the
-        difference before and after a request is how many the client opened."""
+        difference before and after a request is how many the client opened. Which
+        connection carried a request is in its journal entry (:attr:`Entry.connection`)."""
         return self._activity.accepted
+
+    def close_idle_connections(self) -> None:
+        """Close the connections kept open for a client's next request, so the next
+        request opens a new one whoever sends it (as a server's idle timeout would)."""
+        self._activity.close_idle()
 
     @property
     def running(self) -> bool:
@@ -320,10 +297,11 @@ class LabServer:
             if self.running:
                 return self
             listener = _listen(self.host, self.requested_port)
+            handler = LabRequestHandler if self.keep_alive else ClosingRequestHandler
             try:
                 self._server = make_server(
                     self.host, self.requested_port, self.app, threaded=True,
-                    request_handler=_QuietHandler, fd=listener.fileno(),
+                    request_handler=handler, fd=listener.fileno(),
                     ssl_context=self.tls.server_context() if self.tls else None)
             finally:
                 listener.close()  # Werkzeug serves a duplicate of it
