@@ -17,7 +17,7 @@ from labserver import (
     make_client,
     run_experiment,
 )
-from labserver.clients import FirefoxClient, MissingBrowser, open_browser
+from labserver.clients import BROWSERS, FirefoxClient, MissingBrowser, open_browser
 from labserver.clients.curl import curl_command
 from labserver.experiments.matrix import run_form_posts
 
@@ -248,3 +248,26 @@ def test_a_missing_browser_names_its_engine_and_says_why_on_use(monkeypatch):
 def test_open_browser_names_the_engines_it_knows():
     with pytest.raises(ValueError, match="chromium, firefox"):
         open_browser("netscape")
+
+
+@pytest.mark.parametrize("engine", list(BROWSERS))
+def test_opening_a_browser_again_hands_back_the_running_one_without_its_cache(server, engine):
+    if BROWSERS[engine].unavailable_reason() is not None:
+        pytest.skip(BROWSERS[engine].unavailable_reason())
+    url = server.url + f"/redirect/301?cache=max-age=60&to=/echo?seen=reopened-{engine}"
+    first = open_browser(engine)
+    try:
+        first.open(url)
+        with server.journal.watch() as cached:
+            first.open(url)  # the 301 comes from the cache: only /echo is asked
+        again = open_browser(engine)
+        with server.journal.watch() as fresh:
+            again.open(url)
+    finally:
+        first.close()
+    assert again is first
+    assert [h.path for h in cached] == ["/echo"]
+    assert [h.path for h in fresh] == ["/redirect/301", "/echo"]
+    started = open_browser(engine)  # the last one was closed: a new one starts
+    started.close()
+    assert started is not first

@@ -190,6 +190,21 @@ class BrowserClient(Client):
         self._origin = None
         self._new_tab()
 
+    def _fresh(self) -> None:
+        """Open a new private window (its own cookies and cache) and close the old one;
+        an engine whose every tab is one already does that in :meth:`_new_tab`."""
+        self._new_tab()
+
+    def fresh_start(self) -> None:
+        """Forget what this browser holds (tabs, cookies, cache), as a new private window
+        does: a re-run lesson's browser must not remember the last run."""
+        self._origin = None
+        self._fresh()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def open(self, url: str) -> Outcome:
         """Navigate the tab to ``url``, as typing it in the address bar would."""
         self._origin = None  # the tab leaves the fetch page

@@ -82,6 +82,9 @@ class FirefoxClient(BrowserClient):
     def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
         return self._driver.command("evaluate", script=script, arg=arg)
 
+    def _fresh(self) -> None:
+        self._driver.command("fresh")
+
     def _click(self, selector: str) -> int | None:
         return self._status("click", selector=selector)
 

@@ -46,16 +46,38 @@ BROWSERS: dict[str, type[BrowserClient]] = {"chromium": ChromiumClient, "firefox
 """The browser engines, by client name."""
 
 
+_STARTED: dict[tuple[str, str], BrowserClient] = {}
+"""The browsers :func:`open_browser` started in this process, by engine and certificate."""
+
+
 def open_browser(engine: str = "chromium", *,
                  tls: LabCertificates | None = None) -> BrowserClient | MissingBrowser:
-    """Start a lesson's browser once; without it, a stand-in whose cells say why."""
+    """Start a lesson's browser once; without it, a stand-in whose cells say why.
+
+    A re-run cell gets the browser this process already started for the same engine and
+    certificates back, in a fresh state (a new private window: no tabs, cookies or cache
+    of the last run), instead of starting another one beside it, as ``start()`` hands
+    back the running lab server. To drive two of one engine at once, build the client
+    classes (:data:`BROWSERS`) directly.
+    """
     try:
         kind = BROWSERS[engine]
     except KeyError:
         raise ValueError(f"unknown browser {engine!r}; choose one of: {', '.join(BROWSERS)}") \
             from None
     reason = kind.unavailable_reason()
-    return MissingBrowser(reason, engine) if reason else kind(tls=tls)
+    if reason:
+        return MissingBrowser(reason, engine)
+    key = (engine, tls.server_spki_sha256 if tls else "")
+    running = _STARTED.get(key)
+    if running is not None and not running.closed:
+        try:
+            running.fresh_start()
+            return running
+        except Exception:  # noqa: BLE001 - it crashed or was killed: start another
+            running.close()
+    _STARTED[key] = browser = kind(tls=tls)
+    return browser
 
 
 def make_client(name: str, *, tls: LabCertificates | None = None,

@@ -6,6 +6,7 @@
 //   {"op": "goto", "url": ...}              -> {"ok": true, "value": status or null}
 //   {"op": "evaluate", "script": "async (arg) => ...", "arg": ...} -> the function's result
 //   {"op": "click", "selector": ...} / {"op": "reload"} -> the status the navigation ended on
+//   {"op": "fresh"}  -> a new user context (its own cookies and cache) with one tab
 //   {"op": "version"} / {"op": "close"}
 // A failure answers {"ok": false, "error": "..."} and the process keeps serving.
 // puppeteer-core talks WebDriver BiDi to the stock browser; it never downloads one.
@@ -13,7 +14,9 @@ import readline from "node:readline";
 import puppeteer from "puppeteer-core";
 
 let browser = null;
+let context = null; // null: the browser's default user context
 let page = null;
+let timeout = 0;
 
 const prefs = {
   // The lab stays on loopback: no proxy, no background requests of the browser's own.
@@ -34,10 +37,20 @@ const commands = {
       browser: "firefox", executablePath, headless: true, acceptInsecureCerts,
       extraPrefsFirefox: prefs,
     });
+    timeout = timeoutMs;
     page = await browser.newPage();
-    page.setDefaultTimeout(timeoutMs);
-    page.setDefaultNavigationTimeout(timeoutMs);
+    page.setDefaultTimeout(timeout);
+    page.setDefaultNavigationTimeout(timeout);
     return browser.version();
+  },
+  async fresh() {
+    const [oldContext, oldPage] = [context, page];
+    context = await browser.createBrowserContext();
+    page = await context.newPage();
+    page.setDefaultTimeout(timeout);
+    page.setDefaultNavigationTimeout(timeout);
+    await (oldContext ? oldContext.close() : oldPage.close());
+    return null;
   },
   goto: async ({ url }) => status(await page.goto(url)),
   evaluate: ({ script, arg }) => page.evaluate(`(${script})(${JSON.stringify(arg)})`),
