@@ -253,6 +253,8 @@ def matrix_figures(repeat: int = 5) -> None:
                     return f"/redirect-to?url=/anything&status_code={e.code}"
                 bin_s = median_of(lambda: _send_all(client, httpbin, httpbin_path), repeat)  # noqa: B023
                 row(f"{name}:   lab / httpbin", lab_s / bin_s, "x", "<= 1.0")
+                if name == "httpx":  # how far above a bare function a whole Flask app sits
+                    row(f"{name}:   httpbin / bare WSGI floor", bin_s / floor_s, "x")
             if browser is None:
                 client.close()
     for each in browsers.values():
