@@ -168,9 +168,11 @@ class LabRequestHandler(WSGIRequestHandler):
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         self.environ = environ = self.make_environ()
         answer = _Answer(self, keep=False)
+        read = False
         try:
+            read = _read_body_first(environ)
             answer.keep = (self.keep_alive and self.request_version == "HTTP/1.1"
-                           and not self.close_connection and _read_body_first(environ))
+                           and not self.close_connection and read)
             answer.run(self.server.app, environ)
         except _DROPPED as error:
             self.close_connection = True
@@ -183,8 +185,8 @@ class LabRequestHandler(WSGIRequestHandler):
                     answer.run(InternalServerError(), environ)
                 except Exception:  # noqa: BLE001, S110 - the client is gone; nothing to tell
                     pass
-        if self.close_connection:
-            self._drain()
+        if self.close_connection and not read:
+            self._drain()  # a body is left unread: let the client finish sending it
 
     def _drain(self) -> None:
         """Read and drop what the client is still sending, briefly, before closing."""

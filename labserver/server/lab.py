@@ -143,9 +143,11 @@ class _Activity:
         for thread in threads:
             thread.join(max(deadline - time.monotonic(), 0))
 
-    def close_idle(self) -> None:
+    def close_idle(self, timeout: float) -> None:
         """End the kept connections that wait for a next request, as an idle timeout
-        would; their clients open new ones for what they send next."""
+        would; their clients open new ones for what they send next. A client has its
+        answer a moment before the handler is done with the request: wait for that."""
+        self.settle(timeout)
         with self._changed:
             idle = list(self._sockets - self._busy)
         _shut(idle)
@@ -265,7 +267,7 @@ class LabServer:
     def close_idle_connections(self) -> None:
         """Close the connections kept open for a client's next request, so the next
         request opens a new one whoever sends it (as a server's idle timeout would)."""
-        self._activity.close_idle()
+        self._activity.close_idle(timeout=1.0)
 
     @property
     def running(self) -> bool:
