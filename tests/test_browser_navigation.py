@@ -12,6 +12,8 @@ from labserver import (
     page_redirects,
     referers_across_hops,
 )
+from labserver.experiments.navigation import _may_send_on
+from labserver.server.entry import Entry
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +118,15 @@ keeps it (fresh for ever), Firefox asks again."""
 def test_whether_a_308_without_caching_headers_is_kept_depends_on_the_engine(server, browser):
     reuse = cache_reuse(server, browser, codes=(308,), specs=("none",))
     assert reuse.loc[0, browser.name] == KEEPS_A_BARE_308[browser.name]
+
+
+@pytest.mark.parametrize(("target", "may"), [
+    ("/navigate?via=meta", True), ("/navigate?via=http,script&status=302", True),
+    ("/navigate?via=header", True), ("/navigate?via=http&status=300", False),
+    ("/navigate?status=302", False), ("/page?by=meta", False), ("/echo?via=meta", False),
+])
+def test_only_a_navigate_page_naming_a_way_besides_http_may_send_the_tab_on(target, may):
+    path, _, query = target.partition("?")
+    hop = Entry(seq=1, server="lab", method="GET", path=path, query=query, status=200,
+                location=None, body_length=0, body_sha256=None, content_type=None)
+    assert _may_send_on(hop) is may

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 import pandas as pd
 
 from ..clients import BrowserClient, CallClient, Client, Outcome, Showing
+from ..server.journal import Entry
 from ..server.lab import LabServer
+from ..server.pages import WAYS
 from ..vocabulary import CODES
 from .observe import Observation, Request, observe
 
@@ -29,20 +31,29 @@ HOW = ("address bar", "link", "form GET", "form POST")
 """The ways a person starts a navigation that the lab can drive."""
 
 
+def _may_send_on(hop: Entry) -> bool:
+    """Whether the page ``hop`` answered may send the tab on by itself: a lab
+    ``/navigate`` page naming a way besides the HTTP answer (see :data:`WAYS`)."""
+    ways = parse_qs(hop.query).get("via", [""])[0].split(",")
+    return hop.path == "/navigate" and any(way in WAYS and way != "http" for way in ways)
+
+
 def _wait_for_tab(browser: BrowserClient, server: LabServer, mark: int) -> Showing:
     """Wait until the tab shows the last page the journal answered since ``mark`` (or the
     wait runs out), and return what it shows. A page that redirects by itself is asked
-    for after it has loaded, so the journal may still be growing when the action ends."""
+    for after it has loaded, so the journal may still be growing when the action ends;
+    a page that cannot send the tab on (nor a 3xx the tab shows, so did not follow)
+    ends the wait at once."""
     deadline = time.monotonic() + PAGE_REDIRECT_WAIT
     showing = Showing("", "")
     while True:
-        hops = [h for h in server.journal.since(mark) if not 300 <= h.status < 400]
+        hops = server.journal.since(mark)
         try:
             showing = browser.showing()
         except Exception:  # noqa: BLE001 - the page is being replaced: ask again
             showing = Showing("", "")
         arrived = bool(hops) and showing.url.endswith(hops[-1].target)
-        if (arrived and hops[-1].path != "/navigate") or time.monotonic() > deadline:
+        if (arrived and not _may_send_on(hops[-1])) or time.monotonic() > deadline:
             return showing
         time.sleep(0.02)
 
