@@ -1,11 +1,21 @@
 """Behind a TLS-terminating nginx: the https loop, ProxyFix, and the spoofed header."""
 
+import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from labserver import LabServer, ProxyLab, force_https_app, make_client, proxy_loops, spoofed_scheme
+from labserver import (
+    ChromiumClient,
+    LabServer,
+    ProxyLab,
+    address_bar,
+    force_https_app,
+    make_client,
+    proxy_loops,
+    spoofed_scheme,
+)
 from labserver.frameworks.processes import NginxProxy
 
 NOTHING = "nginx says nothing, the app sees http"
@@ -69,3 +79,20 @@ def test_nginx_proxy_serves_the_lab_certificate_to_a_client_that_trusts_the_lab_
     assert proxy.url.startswith("https://127.0.0.1:")
     with pytest.raises(httpx.ConnectError):
         httpx.get(proxy.url + "/account", trust_env=False)
+
+
+@pytest.mark.skipif(ChromiumClient.unavailable_reason() is not None,
+                    reason=str(ChromiumClient.unavailable_reason()))
+def test_a_browser_loop_that_ended_in_an_error_sends_nothing_into_the_next_experiment(lab):
+    app = lab.app_behind(NOTHING)
+    with ChromiumClient(tls=lab.certificates) as browser:
+        tab = address_bar(browser)
+        ended = tab.send("GET", lab.proxies[NOTHING].url + "/account", body=None, headers=None)
+        mark = app.journal.mark()
+        time.sleep(1.5)  # long enough for the error page to have loaded itself again
+        browser.new_tab()  # what the next experiment does first
+        time.sleep(0.5)
+        assert app.settle()
+        later = app.journal.since(mark)
+    assert ended.error == "net::ERR_TOO_MANY_REDIRECTS"
+    assert later == []
