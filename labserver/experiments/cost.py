@@ -1,9 +1,9 @@
 """What a redirect costs: a round trip per hop, a connection when the client cannot
 reuse one, a TLS handshake for each new https origin.
 
-Counts come from the servers (the connection each request arrived on); times from the kernel's clock
-around each call, the fastest and the median of several runs, since a shared machine
-is noisy. The counts are what a lesson states; the times are what it plots.
+Counts come from the servers (the connection each request arrived on); times from the
+kernel's clock around each call, the fastest and the median of several runs, since a
+shared machine is noisy. The counts are what a lesson states; the times are what it plots.
 """
 
 from __future__ import annotations

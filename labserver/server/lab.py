@@ -59,12 +59,11 @@ class _Activity:
 
     def __init__(self, thread_name: str = "labserver-connection") -> None:
         self._changed = threading.Condition()
-        self._sockets: set[socket.socket] = set()
-        """The connections accepted and not yet finished."""
+        self._open: dict[socket.socket, int] = {}
+        """The connections accepted and not yet finished, each with its number (counted
+        from 1 in the order they were accepted)."""
         self._busy: set[socket.socket] = set()
         """The connections just accepted, or answering a request."""
-        self._numbers: dict[socket.socket, int] = {}
-        """Each open connection's number, counted from 1 in the order they were accepted."""
         self._threads: set[threading.Thread] = set()
         self._thread_name = thread_name
         self.accepted = 0
@@ -79,11 +78,10 @@ class _Activity:
 
         def counted_process(request: Any, client_address: Any) -> None:
             with self._changed:
-                self._sockets.add(request)
-                self._busy.add(request)
                 self.accepted += 1
-                self._numbers[request] = self.accepted
-                full = len(self._sockets) > MAX_CONNECTIONS
+                self._open[request] = self.accepted
+                self._busy.add(request)
+                full = len(self._open) > MAX_CONNECTIONS
             if full:
                 _refuse_busy(request)
                 server.shutdown_request(request)
@@ -106,9 +104,8 @@ class _Activity:
                 shutdown(request)
             finally:
                 with self._changed:
-                    self._sockets.discard(request)
+                    self._open.pop(request, None)
                     self._busy.discard(request)
-                    self._numbers.pop(request, None)
                     self._changed.notify_all()
 
         server.process_request = counted_process  # type: ignore[method-assign]
@@ -125,7 +122,7 @@ class _Activity:
     def number(self, connection: socket.socket) -> int:
         """The number of ``connection`` (1 for the first this server accepted)."""
         with self._changed:
-            return self._numbers.get(connection, 0)
+            return self._open.get(connection, 0)
 
     def idle(self, connection: socket.socket) -> None:
         """``connection`` has answered its request and waits for the next one."""
@@ -137,7 +134,7 @@ class _Activity:
         """End every open connection (a half-sent request reads end-of-file) and wait
         for their threads, so a stopped server leaves no thread or descriptor behind."""
         with self._changed:
-            sockets, threads = list(self._sockets), list(self._threads)
+            sockets, threads = list(self._open), list(self._threads)
         _shut(sockets)
         deadline = time.monotonic() + timeout
         for thread in threads:
@@ -149,7 +146,7 @@ class _Activity:
         answer a moment before the handler is done with the request: wait for that."""
         self.settle(timeout)
         with self._changed:
-            idle = list(self._sockets - self._busy)
+            idle = [each for each in self._open if each not in self._busy]
         _shut(idle)
 
     def _pending(self) -> bool:
