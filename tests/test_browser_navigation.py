@@ -54,6 +54,16 @@ def test_a_script_moves_the_tab_before_a_meta_refresh(server, browser):
     assert row["sent on by"] == "script"
 
 
+def test_a_navigation_reports_the_status_of_the_page_it_landed_on(server, browser):
+    # Firefox's driver reads it from the page's Navigation Timing entry, as it does not
+    # subscribe to the browser's network events; Chromium's from Playwright's response.
+    assert browser.open(server.url + "/redirect/302?to=/no-such-page").status == 404
+    assert browser.open(server.url + "/navigate?via=http&status=300").status == 300
+    assert browser.reload().status == 300
+    browser.open(server.url + "/form/307")
+    assert browser.submit_form().status == 200
+
+
 def test_a_300_with_a_location_is_not_followed_and_its_body_is_shown(server, browser):
     row = page_redirects(server, {browser.name: browser},
                          ("/navigate?via=http&status=300",)).iloc[0]

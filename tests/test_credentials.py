@@ -3,7 +3,14 @@
 import httpx
 import pytest
 
-from labserver import ChromiumClient, CurlClient, HttpxClient, RequestsClient, UrllibClient
+from labserver import (
+    ChromiumClient,
+    CurlClient,
+    HttpxClient,
+    LabCertificates,
+    RequestsClient,
+    UrllibClient,
+)
 from labserver.experiments.credentials import (
     SCENARIOS,
     SECOND_HOST,
@@ -47,6 +54,14 @@ def test_https_server_is_trusted_only_by_clients_given_the_lab_ca(lab):
     with HttpxClient() as untrusting:
         outcome = untrusting.send("GET", lab.servers["lab-tls"].url + "/echo")
     assert outcome.error == "ConnectError"
+
+
+def test_a_lab_handed_the_shared_certificates_serves_with_them_and_leaves_them_usable():
+    shared = LabCertificates.shared()
+    assert LabCertificates.shared() is shared
+    for _ in range(2):  # the second lab finds the CA file the first one did not delete
+        with CredentialLab(certificates=shared) as lab, HttpxClient(tls=shared) as client:
+            assert client.send("GET", lab.servers["lab-tls"].url + "/echo").status == 200
 
 
 def test_hops_name_servers_instead_of_ports(lab):

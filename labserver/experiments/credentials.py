@@ -89,10 +89,14 @@ class CredentialLab:
     By default: ``lab`` and ``other`` (http) and ``lab-tls`` (https), on ports the OS
     picks. With ``default_ports=True``: ``lab`` on port 80 and ``lab-tls`` on port 443,
     for the scenarios where that matters (see :mod:`labserver.experiments.default_ports`).
+    With ``certificates`` (say :meth:`LabCertificates.shared`, which browsers already
+    trust) its https server uses them, and they outlive it; otherwise it makes its own.
     """
 
-    def __init__(self, *, default_ports: bool = False) -> None:
-        self.certificates = LabCertificates()
+    def __init__(self, *, default_ports: bool = False,
+                 certificates: LabCertificates | None = None) -> None:
+        self._own_certificates = certificates is None
+        self.certificates = certificates or LabCertificates()
         self._ports_lock: IO[bytes] | None = None
         self.skipped: dict[str, str] = {}
         """Scenarios this machine cannot run, with the reason."""
@@ -147,10 +151,11 @@ class CredentialLab:
         raise RuntimeError(f"no port was free on both 127.0.0.1 and {SECOND_HOST}")
 
     def stop(self) -> None:
-        """Stop the servers and delete the throwaway CA."""
+        """Stop the servers and delete the throwaway CA (unless it was handed in)."""
         for server in self.servers.values():
             server.stop()
-        self.certificates.close()
+        if self._own_certificates:
+            self.certificates.close()
         if self._ports_lock is not None:
             self._ports_lock.close()  # closing the file releases the lock
             self._ports_lock = None

@@ -24,6 +24,17 @@ LAB_HOSTS = ("127.0.0.1", "localhost")
 class LabCertificates:
     """A run-time CA and a server certificate for 127.0.0.1 and localhost."""
 
+    _shared: LabCertificates | None = None
+
+    @classmethod
+    def shared(cls) -> LabCertificates:
+        """One set for the whole process, never closed: a lesson starts its browsers
+        trusting it once, and a re-run cell finds them (:func:`open_browser` keys a
+        running browser by the key it trusts) instead of starting another pair."""
+        if cls._shared is None:
+            cls._shared = cls()
+        return cls._shared
+
     def __init__(self) -> None:
         self._ca = trustme.CA()
         self._server_cert = self._ca.issue_cert(*LAB_HOSTS)
