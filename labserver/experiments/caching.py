@@ -3,16 +3,17 @@
 RFC 9111 §4.2.2 lets a cache give a response a *heuristic* freshness when the server
 stated none, but only for status codes that RFC 9110 §15.1 defines as "heuristically
 cacheable": among 3xx, 300, 301 and 308. 302, 303 and 307 are reused only with explicit
-freshness
-(Cache-Control max-age, Expires). The lab asks each redirect twice through a real
-RFC 9111 cache for httpx (hishel) and through the browser, and counts in the journal
-how often the redirect reached the server.
+freshness (Cache-Control max-age, Expires). The lab asks each redirect twice through a real
+RFC 9111 cache for httpx (hishel) and through each browser, all at once, and counts in
+the journal how often each one's redirect reached the server.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import hishel
 import pandas as pd
@@ -41,14 +42,23 @@ def private_cache_client() -> CacheClient:
                        follow_redirects=True, trust_env=False)
 
 
-def _asks(server: LabServer, path: str, visit: Callable[[str], object]) -> int:
-    """How many requests reached the redirect at ``path`` while ``visit`` went there twice."""
-    def twice(_method: str, url: str, *_: object) -> Outcome:
-        visit(url)
-        visit(url)
-        return Outcome(status=None)
-    seen = observe(CallClient("twice", twice), Request("GET", path), (server,))
-    return sum(h.path.startswith("/redirect/") for h in seen.hops)
+def reuse_path(code: int, spec: str, cache: str) -> str:
+    """The redirect one cache visits for one cell: its own URL, so no cell finds another
+    cell's entry and the journal tells the caches apart while they run side by side."""
+    return f"/redirect/{code}?cache={spec}&to=/echo?seen={code}-{spec}-{cache}"
+
+
+def _hishel_twice(url: str) -> None:
+    with private_cache_client() as http:  # a new, empty cache for each cell
+        http.get(url)
+        http.get(url)
+
+
+def _browser_twice(browser: BrowserClient) -> Callable[[str], None]:
+    def twice(url: str) -> None:
+        browser.open(url)
+        browser.open(url)
+    return twice
 
 
 def cache_reuse(server: LabServer, *browsers: Client,
@@ -57,18 +67,26 @@ def cache_reuse(server: LabServer, *browsers: Client,
     """For each code and ``?cache=``: how many of two requests reached the redirect.
 
     1 means the second was answered from the cache; 2 means the cache asked again.
-    Each cell uses its own URL, so no experiment finds another's entry. hishel always
-    runs; each installed browser in ``browsers`` adds a column (a missing one is left out).
+    hishel always runs; each installed browser in ``browsers`` adds a column (a missing
+    one is left out). The caches run side by side, each in its own thread, and the one
+    observation of them all is counted by URL (:func:`reuse_path`).
     """
-    rows = []
-    for code in codes:
-        for spec in specs:
-            path = f"/redirect/{code}?cache={spec}&to=/echo?seen={code}-{spec}"
-            row: dict[str, object] = {"code": code, "cache": spec}
-            with private_cache_client() as http:
-                row["hishel"] = _asks(server, path, http.get)
-            for browser in browsers:
-                if isinstance(browser, BrowserClient):
-                    row[browser.name] = _asks(server, path, browser.open)
-            rows.append(row)
-    return pd.DataFrame(rows)
+    visits: dict[str, Callable[[str], None]] = {"hishel": _hishel_twice}
+    visits.update((b.name, _browser_twice(b)) for b in browsers if isinstance(b, BrowserClient))
+    cells = [(code, spec) for code in codes for spec in specs]
+
+    def column(cache: str) -> None:
+        for code, spec in cells:
+            visits[cache](server.url + reuse_path(code, spec, cache))
+
+    def side_by_side(*_: object) -> Outcome:
+        with ThreadPoolExecutor(max_workers=len(visits)) as pool:
+            for done in [pool.submit(column, cache) for cache in visits]:
+                done.result()
+        return Outcome(status=None)
+
+    seen = observe(CallClient("caches", side_by_side), Request("GET", "/redirect/"), (server,))
+    reached = Counter(hop.target for hop in seen.hops if hop.path.startswith("/redirect/"))
+    return pd.DataFrame([{"code": code, "cache": spec,
+                          **{cache: reached[reuse_path(code, spec, cache)] for cache in visits}}
+                         for code, spec in cells])
