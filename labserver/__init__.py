@@ -55,6 +55,7 @@ from .clients import WgetClient as WgetClient
 from .clients import find_browser as find_browser
 from .clients import make_client as make_client
 from .clients import open_browser as open_browser
+from .clients import open_browsers as open_browsers
 from .clients import rule_of as rule_of
 
 # -- experiments -----------------------------------------------------------------------
@@ -227,7 +228,7 @@ __all__ = [
     "CLIENTS", "CURL_VARIANTS", "CallClient", "ChromiumClient", "Client",
     "ClientUnavailable", "CurlClient", "HttpxAsyncClient", "HttpxClient", "MissingBrowser",
     "Outcome", "RequestsClient", "UrllibClient", "find_browser", "make_client",
-    "open_browser", "rule_of",
+    "open_browser", "open_browsers", "rule_of",
     "BROWSERS", "BrowserClient", "FetchResponse", "FirefoxClient", "REDIRECT_MODES", "Showing",
     "AiohttpClient", "NodeFetchClient", "Urllib3Client", "WgetClient", "PROXY_CLIENTS",
     "OLD_RELEASES", "OldRelease", "OldReleaseClient",

@@ -271,3 +271,30 @@ def test_opening_a_browser_again_hands_back_the_running_one_without_its_cache(se
     started = open_browser(engine)  # the last one was closed: a new one starts
     started.close()
     assert started is not first
+
+
+@pytest.mark.skipif(FirefoxClient.unavailable_reason() is not None,
+                    reason=str(FirefoxClient.unavailable_reason()))
+def test_firefox_starts_in_a_copy_of_a_kept_profile_and_deletes_the_copy(
+        server, tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the driver keeps its profiles
+
+    def profiles():
+        return sorted("template" if p.name.startswith("redirect-lab-firefox-profile-")
+                      else "copy" if p.name.startswith("redirect-lab-firefox-") else p.name
+                      for p in tmp_path.iterdir())
+
+    url = server.url + "/redirect/301?cache=max-age=60&to=/echo?seen=profile-copy"
+    seen = []
+    for _ in range(2):
+        browser = FirefoxClient()
+        try:
+            in_use = profiles()
+            with server.journal.watch() as hops:
+                browser.open(url)  # the first browser's cached 301 is not in the copy
+            seen.append([h.path for h in hops])
+        finally:
+            browser.close()
+        assert in_use == ["copy", "template"]
+        assert profiles() == ["template"]
+    assert seen == [["/redirect/301", "/echo"]] * 2

@@ -15,7 +15,15 @@ from .python import (
     Urllib3Client,
     UrllibClient,
 )
-from .registry import BROWSERS, CLIENTS, PROXY_CLIENTS, make_client, open_browser, rule_of
+from .registry import (
+    BROWSERS,
+    CLIENTS,
+    PROXY_CLIENTS,
+    make_client,
+    open_browser,
+    open_browsers,
+    rule_of,
+)
 from .wget import WgetClient
 
 __all__ = [
@@ -24,6 +32,7 @@ __all__ = [
     "ChromiumClient", "Client", "ClientUnavailable", "curl_command", "CurlClient",
     "FetchResponse", "find_browser", "find_firefox", "FirefoxClient", "HttpxAsyncClient",
     "HttpxClient", "loopback_httpx", "loopback_session", "make_client", "MissingBrowser",
-    "NetworkRow", "open_browser", "PROXY_CLIENTS", "Outcome", "RequestsClient", "rule_of",
-    "Showing", "UrllibClient", "OLD_RELEASES", "OldRelease", "OldReleaseClient",
+    "NetworkRow", "open_browser", "open_browsers", "PROXY_CLIENTS", "Outcome",
+    "RequestsClient", "rule_of", "Showing", "UrllibClient", "OLD_RELEASES", "OldRelease",
+    "OldReleaseClient",
 ]

@@ -6,6 +6,8 @@ The registry holds classes, so a client's cited rule is read without starting it
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ..server.tls import LabCertificates
 from .base import Client
 from .browser import BrowserClient, MissingBrowser
@@ -78,6 +80,15 @@ def open_browser(engine: str = "chromium", *,
             running.close()
     _STARTED[key] = browser = kind(tls=tls)
     return browser
+
+
+def open_browsers(*, tls: LabCertificates | None = None,
+                  ) -> dict[str, BrowserClient | MissingBrowser]:
+    """:func:`open_browser` for every engine of :data:`BROWSERS`, all started at once: a
+    lesson waits for the slowest engine to start (Firefox), not for all of them in turn."""
+    with ThreadPoolExecutor(max_workers=len(BROWSERS)) as pool:
+        starting = {engine: pool.submit(open_browser, engine, tls=tls) for engine in BROWSERS}
+    return {engine: started.result() for engine, started in starting.items()}
 
 
 def make_client(name: str, *, tls: LabCertificates | None = None,
