@@ -64,6 +64,12 @@ def test_a_navigation_reports_the_status_of_the_page_it_landed_on(server, browse
     assert browser.submit_form().status == 200
 
 
+def test_pressing_submit_on_a_page_without_a_form_says_nothing_there_matches(server, browser):
+    browser.open(server.url + "/echo")
+    with pytest.raises(Exception, match=r"no element of the page matches button\[type=submit\]"):
+        browser.submit_form()
+
+
 def test_a_300_with_a_location_is_not_followed_and_its_body_is_shown(server, browser):
     row = page_redirects(server, {browser.name: browser},
                          ("/navigate?via=http&status=300",)).iloc[0]

@@ -51,6 +51,15 @@ _FETCH = """async ({url, method, body, headers, redirect, mode, referrerPolicy})
 }"""
 
 
+_CENTRE = """async ({selector}) => {
+  const element = document.querySelector(selector);
+  if (!element) throw new Error(`no element of the page matches ${selector}`);
+  element.scrollIntoView({block: "center"});
+  const box = element.getBoundingClientRect();
+  return {x: box.x + box.width / 2, y: box.y + box.height / 2};
+}"""
+
+
 _SHOWING = """async () => {
   if (document.readyState !== "complete")
     await new Promise((done) => addEventListener("load", done, {once: true}));
@@ -130,8 +139,9 @@ class BrowserClient(Client):
         """Run the async function ``script`` with ``arg`` in the page; its result."""
 
     @abstractmethod
-    def _click(self, selector: str) -> int | None:
-        """Click the element ``selector`` names; the status the navigation ended on."""
+    def _click_at(self, x: float, y: float) -> int | None:
+        """Click the page at ``(x, y)`` as a mouse does (a trusted click, the kind a person
+        makes); the status the navigation it starts ended on."""
 
     @abstractmethod
     def _reload(self) -> int | None:
@@ -204,6 +214,14 @@ class BrowserClient(Client):
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def _click(self, selector: str) -> int | None:
+        """Click the middle of the element ``selector`` names. The drivers' own clicks
+        first check the element from a helper script they inject into each new page,
+        which took 120 ms of the 190 a Firefox click cost; the page's DOM says where the
+        element is in a few."""
+        at = self._evaluate(_CENTRE, {"selector": selector})
+        return self._click_at(at["x"], at["y"])
 
     def open(self, url: str) -> Outcome:
         """Navigate the tab to ``url``, as typing it in the address bar would."""

@@ -115,10 +115,10 @@ class ChromiumClient(BrowserClient):
     def _evaluate(self, script: str, arg: dict[str, Any]) -> Any:
         return self._call(lambda: self._page.evaluate(script, arg))
 
-    def _click(self, selector: str) -> int | None:
+    def _click_at(self, x: float, y: float) -> int | None:
         def work() -> int | None:
             with self._page.expect_navigation() as navigation:
-                self._page.click(selector)
+                self._page.mouse.click(x, y)
             response = navigation.value
             return response.status if response else None
         return self._call(work)

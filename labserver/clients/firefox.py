@@ -85,8 +85,8 @@ class FirefoxClient(BrowserClient):
     def _fresh(self) -> None:
         self._driver.command("fresh")
 
-    def _click(self, selector: str) -> int | None:
-        return self._status("click", selector=selector)
+    def _click_at(self, x: float, y: float) -> int | None:
+        return self._status("click", x=x, y=y)
 
     def _reload(self) -> int | None:
         return self._status("reload")

@@ -5,7 +5,7 @@
 //   {"op": "launch", "executablePath": ..., "acceptInsecureCerts": bool, "timeoutMs": n}
 //   {"op": "goto", "url": ...}              -> {"ok": true, "value": status or null}
 //   {"op": "evaluate", "script": "async (arg) => ...", "arg": ...} -> the function's result
-//   {"op": "click", "selector": ...} / {"op": "reload"} -> the status the navigation ended on
+//   {"op": "click", "x": ..., "y": ...} / {"op": "reload"} -> the status the navigation ended on
 //   {"op": "fresh"}  -> a new user context (its own cookies and cache) with one tab
 //   {"op": "version"} / {"op": "close"}
 // A failure answers {"ok": false, "error": "..."} and the process keeps serving.
@@ -120,8 +120,8 @@ const commands = {
     return landed();
   },
   evaluate: ({ script, arg }) => page.evaluate(`(${script})(${JSON.stringify(arg)})`),
-  async click({ selector }) {
-    await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  async click({ x, y }) {
+    await Promise.all([page.waitForNavigation(), page.mouse.click(x, y)]);
     return landed();
   },
   async reload() {
