@@ -82,12 +82,14 @@ def open_browser(engine: str = "chromium", *,
     return browser
 
 
-def open_browsers(*, tls: LabCertificates | None = None,
+def open_browsers(*engines: str, tls: LabCertificates | None = None,
                   ) -> dict[str, BrowserClient | MissingBrowser]:
-    """:func:`open_browser` for every engine of :data:`BROWSERS`, all started at once: a
-    lesson waits for the slowest engine to start (Firefox), not for all of them in turn."""
+    """:func:`open_browser` for each engine named (every one of :data:`BROWSERS` if none
+    is), all started at once: a lesson waits for the slowest engine to start (Firefox),
+    not for all of them in turn."""
     with ThreadPoolExecutor(max_workers=len(BROWSERS)) as pool:
-        starting = {engine: pool.submit(open_browser, engine, tls=tls) for engine in BROWSERS}
+        starting = {engine: pool.submit(open_browser, engine, tls=tls)
+                    for engine in engines or BROWSERS}
     return {engine: started.result() for engine, started in starting.items()}
 
 

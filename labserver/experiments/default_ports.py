@@ -23,7 +23,7 @@ from io import StringIO
 
 import pandas as pd
 
-from ..clients import CLIENTS, ChromiumClient, open_browser
+from ..clients import BROWSERS, CLIENTS, open_browsers
 from ..server.lab import LOOPBACK
 from .credentials import DEFAULT_PORT_SCENARIOS, CredentialLab, run_credentials
 from .matrix import run_clients
@@ -116,14 +116,14 @@ def run_on_default_ports(scenarios: Sequence[str] = tuple(DEFAULT_PORT_SCENARIOS
 def _run_here(scenarios: Sequence[str], names: Sequence[str]) -> tuple[pd.DataFrame,
                                                                           dict[str, str]]:
     with CredentialLab(default_ports=True) as lab:
-        browser = open_browser(tls=lab.certificates) if "chromium" in names else None
+        engines = [engine for engine in BROWSERS if engine in names]
+        browsers = open_browsers(*engines, tls=lab.certificates) if engines else {}
         try:
-            return run_clients(lab, tuple(names),
-                               clients={"chromium": browser} if browser is not None else {},
+            return run_clients(lab, tuple(names), clients=dict(browsers),
                                runner=run_credentials, tls=lab.certificates,
                                scenarios=tuple(scenarios))
         finally:
-            if isinstance(browser, ChromiumClient):
+            for browser in browsers.values():
                 browser.close()
 
 
