@@ -12,7 +12,14 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .clients import BROWSERS, CLIENTS, PROXY_CLIENTS, ClientUnavailable, make_client
+from .clients import (
+    BROWSERS,
+    CLIENTS,
+    PROXY_CLIENTS,
+    ClientUnavailable,
+    make_client,
+    open_browsers,
+)
 from .clients.node import install_node_helpers
 from .experiments.credentials import (
     DEFAULT_PORT_SCENARIOS,
@@ -64,12 +71,20 @@ def matrix_table(client_name: str, scenario: str = "same-origin") -> pd.DataFram
 
 
 def build_cheat_sheet() -> CheatSheet:
-    """Lesson 28's sheet on fresh servers: every client whose program is here."""
+    """Lesson 28's sheet on fresh servers: every client whose program is here, and, as in
+    the lesson, the browsers started once, trusting the https server of the credentials run."""
     names = ("httpx", "requests", "urllib", "curl", *BROWSERS)
     with LabServer() as server, CredentialLab() as lab:
-        matrix, _ = run_clients(server, names)
-        credentials, _ = run_clients(lab, names, runner=run_credentials, tls=lab.certificates)
-        limits, _ = run_clients(server, names, runner=redirect_limits)
+        browsers = open_browsers(tls=lab.certificates)
+        try:
+            matrix, _ = run_clients(server, names, clients=dict(browsers))
+            credentials, _ = run_clients(lab, names, clients=dict(browsers),
+                                         runner=run_credentials, tls=lab.certificates)
+            limits, _ = run_clients(server, names, clients=dict(browsers),
+                                    runner=redirect_limits)
+        finally:
+            for browser in browsers.values():
+                browser.close()
         return cheat_sheet(matrix, follows_by_default(server), credentials, limits)
 
 
