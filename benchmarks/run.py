@@ -75,9 +75,16 @@ def median_of(action: Callable[[], object], repeat: int) -> float:
 # -- 1. notebooks -------------------------------------------------------------------
 
 def pytest_seconds(args: list[str], repeat: int = 3) -> float:
+    """Median seconds of ``repeat`` pytest runs; a failing run stops the benchmark with
+    pytest's own report of what failed (a timing of a failing suite means nothing)."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
-    return median_of(lambda: subprocess.run(command, cwd=ROOT, check=True,
-                                            capture_output=True), repeat)
+
+    def run() -> None:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"pytest failed (exit {done.returncode}), so nothing was timed:\n"
+                     f"{done.stdout[-6000:]}")
+    return median_of(run, repeat)
 
 
 def floor_notebooks(folder: Path, count: int) -> list[str]:
