@@ -16,6 +16,7 @@ from .clients import (
     BROWSERS,
     CLIENTS,
     PROXY_CLIENTS,
+    Client,
     ClientUnavailable,
     make_client,
     open_browsers,
@@ -75,13 +76,12 @@ def build_cheat_sheet() -> CheatSheet:
     the lesson, the browsers started once, trusting the https server of the credentials run."""
     names = ("httpx", "requests", "urllib", "curl", *BROWSERS)
     with LabServer() as server, CredentialLab() as lab:
-        browsers = open_browsers(tls=lab.certificates)
+        browsers: dict[str, Client] = dict(open_browsers(tls=lab.certificates))
         try:
-            matrix, _ = run_clients(server, names, clients=dict(browsers))
-            credentials, _ = run_clients(lab, names, clients=dict(browsers),
+            matrix, _ = run_clients(server, names, clients=browsers)
+            credentials, _ = run_clients(lab, names, clients=browsers,
                                          runner=run_credentials, tls=lab.certificates)
-            limits, _ = run_clients(server, names, clients=dict(browsers),
-                                    runner=redirect_limits)
+            limits, _ = run_clients(server, names, clients=browsers, runner=redirect_limits)
         finally:
             for browser in browsers.values():
                 browser.close()

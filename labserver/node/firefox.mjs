@@ -41,7 +41,9 @@ const LANDED = `(() => {
   const entry = performance.getEntriesByType("navigation")[0];
   return entry && entry.responseStatus ? entry.responseStatus : null;
 })()`;
-const landed = async () => {
+// The status the navigation `navigating` waits for ended on.
+const landed = async (navigating) => {
+  await navigating;
   try {
     return await page.evaluate(LANDED);
   } catch {
@@ -54,9 +56,9 @@ const start = (executablePath, userDataDir, acceptInsecureCerts = false) =>
     browser: "firefox", executablePath, headless: true, acceptInsecureCerts, userDataDir,
     extraPrefsFirefox: prefs,
     // With BiDi network events on, Firefox sends event messages ahead of each result,
-    // and a fetch() in an evaluate took 48 ms instead of 6 (measured on loopback: the
-    // 40 ms of a delayed ACK meeting Nagle's algorithm on the WebSocket). The lab reads
-    // requests from its journal, not from the browser, so it does not subscribe.
+    // and a fetch() in an evaluate took 48 ms instead of 6 on loopback (an extra 40 ms is
+    // the mark of Nagle's algorithm waiting on a delayed ACK). The lab reads requests
+    // from its journal, not from the browser, so it does not subscribe.
     networkEnabled: false,
   });
 
@@ -115,19 +117,10 @@ const commands = {
     await (oldContext ? oldContext.close() : oldPage.close());
     return null;
   },
-  async goto({ url }) {
-    await page.goto(url);
-    return landed();
-  },
+  goto: ({ url }) => landed(page.goto(url)),
   evaluate: ({ script, arg }) => page.evaluate(`(${script})(${JSON.stringify(arg)})`),
-  async click({ x, y }) {
-    await Promise.all([page.waitForNavigation(), page.mouse.click(x, y)]);
-    return landed();
-  },
-  async reload() {
-    await page.reload();
-    return landed();
-  },
+  click: ({ x, y }) => landed(Promise.all([page.waitForNavigation(), page.mouse.click(x, y)])),
+  reload: () => landed(page.reload()),
   version: () => browser.version(),
   async close() {
     if (browser) await browser.close();
