@@ -41,7 +41,7 @@ PACKAGES = {
     "trustme": "every lesson (labserver imports it)",
     "ada-url": "every lesson (labserver imports it)",
     "aiohttp": "every lesson (labserver imports it)",
-    "jsonschema": "every lesson (labserver imports it)",
+    "fastjsonschema": "lesson 27 (the HAR check)",
     "fastapi": "lesson 19", "uvicorn": "lesson 19", "django": "lesson 19",
     "nbval": "the tests (pytest --nbval)",
 }
