@@ -221,6 +221,25 @@ def _bare_redirects(environ: dict[str, Any], start_response: Callable[..., Any])
     return [b"{}"]
 
 
+def _minimal_flask() -> Callable[..., Any]:
+    """The floor's two answers from the smallest Flask app (no journal): what Flask alone
+    adds per request, which no Flask app can go under."""
+    from flask import Flask, Response, request
+
+    app = Flask("minimal")
+
+    @app.route("/redirect/<int:code>", methods=[m for m in labserver.METHODS if m != "HEAD"])
+    def redirect(code: int) -> Response:
+        return Response(b"", code, {"Location": "/echo"})
+
+    @app.route("/echo", methods=[m for m in labserver.METHODS if m != "HEAD"])
+    def echo() -> Response:
+        request.get_data()
+        return Response(b"{}", 200, {"Content-Type": "application/json"})
+
+    return app
+
+
 @contextmanager
 def served(app: Callable[..., Any]) -> Iterator[str]:
     """``app`` on Werkzeug's server in a thread, as the lab serves itself; yields its URL."""
@@ -255,7 +274,8 @@ def matrix_figures(repeat: int = 5) -> None:
                 lambda: labserver.open_browser(engine).close(), 3) * 1000, "ms")  # noqa: B023
     browsers = {engine: labserver.open_browser(engine) for engine in labserver.BROWSERS}
     total_lab = 0.0
-    with labserver.LabServer() as lab, served(_bare_redirects) as bare, (
+    with labserver.LabServer() as lab, served(_bare_redirects) as bare, \
+            served(_minimal_flask()) as flask, (
             served(httpbin_app) if httpbin_app else served(_bare_redirects)) as httpbin:
         for name in labserver.CLIENTS:
             browser = browsers.get(name)
@@ -271,6 +291,11 @@ def matrix_figures(repeat: int = 5) -> None:
                 goal.get(name, ""))
             row(f"{name}:   lab / bare WSGI floor", lab_s / floor_s, "x",
                 "<= 1.2" if name == "httpx" else "")
+            if name == "httpx":  # the server's share, and Flask's, without the bookkeeping
+                sends_s = median_of(lambda: _send_all(client, lab.url, lambda e: e.path), repeat)  # noqa: B023
+                flask_s = median_of(lambda: _send_all(client, flask, lambda e: e.path), repeat)  # noqa: B023
+                row(f"{name}:   the lab's 70 sends alone / floor", sends_s / floor_s, "x")
+                row(f"{name}:   a minimal Flask app / floor", flask_s / floor_s, "x")
             if httpbin_app:
                 def httpbin_path(e: labserver.Experiment) -> str:
                     return f"/redirect-to?url=/anything&status_code={e.code}"

@@ -106,9 +106,11 @@ def test_only_observe_scopes_the_journal_and_settles():
         assert ".watch(" not in text and "settle(" not in text, module
 
 
-SLOW_TO_IMPORT = ("jsonschema", "matplotlib")
-"""Over a second between them (jsonschema builds a URI grammar on import); each is used by
-one lesson, so it is imported where it is used, not by every lesson's `import labserver`."""
+SLOW_TO_IMPORT = ("jsonschema", "matplotlib", "aiohttp", "requests", "trustme")
+"""Imported where they are used, not by every lesson's `import labserver`: matplotlib draws
+one lesson's plot; aiohttp, requests and trustme (0.10, 0.03 and 0.03 s here) serve the
+lessons that compare clients or speak https. jsonschema (0.9 s: it builds rfc3987-syntax's
+grammars on import) is not used at all."""
 
 
 def test_importing_labserver_leaves_the_slow_imports_to_the_lessons_that_use_them():

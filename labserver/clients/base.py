@@ -16,12 +16,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
-import requests
 
 from ..vocabulary import TIMEOUT_SECONDS
+
+if TYPE_CHECKING:
+    import requests
 
 
 def loopback_httpx(**options: Any) -> httpx.Client:
@@ -37,6 +39,8 @@ def loopback_async_httpx(**options: Any) -> httpx.AsyncClient:
 
 def loopback_session() -> requests.Session:
     """A ``requests.Session`` that ignores proxy settings in the environment."""
+    import requests  # imported when used, as the Python clients do (see .python)
+
     session = requests.Session()
     session.trust_env = False
     return session

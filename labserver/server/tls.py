@@ -14,10 +14,6 @@ import ssl
 import tempfile
 from pathlib import Path
 
-import trustme
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 LAB_HOSTS = ("127.0.0.1", "localhost")
 
 
@@ -36,6 +32,8 @@ class LabCertificates:
         return cls._shared
 
     def __init__(self) -> None:
+        import trustme  # 0.03 s with cryptography: paid by the lessons that serve https
+
         self._ca = trustme.CA()
         self._server_cert = self._ca.issue_cert(*LAB_HOSTS)
         self._folder = tempfile.TemporaryDirectory(prefix="redirect-lab-ca-")
@@ -78,6 +76,9 @@ class LabCertificates:
     def server_spki_sha256(self) -> str:
         """Base64 SHA-256 of the server key, the form Chromium's
         ``--ignore-certificate-errors-spki-list`` takes to trust exactly this key."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         certificate = x509.load_pem_x509_certificate(
             self._server_cert.cert_chain_pems[0].bytes())
         key = certificate.public_key().public_bytes(Encoding.DER,
