@@ -119,3 +119,19 @@ def test_closing_idle_connections_makes_the_next_request_open_a_new_one(server):
         time.sleep(0.05)
         client.get(server.url + "/echo")
         assert server.connections == before + 1
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_QUICKACK"), reason="TCP_QUICKACK is Linux's")
+def test_a_body_sent_in_its_own_packet_is_not_held_by_a_delayed_acknowledgement(server):
+    """wget writes a PUT's head and body separately: with Nagle's algorithm on (as it is
+    by default) the body waits for the head's acknowledgement, which Linux delays by 40 ms
+    or more on a kept connection, unless the server acknowledges at once."""
+    held = 0
+    with socket.create_connection((server.host, server.port), timeout=5) as sock:
+        for _ in range(10):
+            started = time.perf_counter()
+            sock.sendall(b"PUT /echo HTTP/1.1\r\nHost: lab\r\nContent-Length: 3\r\n\r\n")
+            sock.sendall(b"abc")
+            assert len(_answers(sock, 1)) == 1
+            held += time.perf_counter() - started >= 0.040
+    assert held <= 3, f"{held} of 10 bodies waited for a delayed acknowledgement"

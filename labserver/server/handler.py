@@ -38,6 +38,9 @@ so the client reads the answer (a 413, say) instead of a reset connection."""
 
 _NO_BODY_STATUSES = frozenset({204, 304})
 
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+"""Linux's option that sends a delayed acknowledgement now (other systems lack it)."""
+
 _DROPPED = (ConnectionError, TimeoutError)
 """The client went away, or went quiet past the timeout: nothing more can be said to it."""
 
@@ -167,6 +170,8 @@ class LabRequestHandler(WSGIRequestHandler):
         if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         self.environ = environ = self.make_environ()
+        if environ.get("CONTENT_LENGTH", "0") != "0" or "HTTP_TRANSFER_ENCODING" in environ:
+            self._acknowledge_head()
         answer = _Answer(self, keep=False)
         read = False
         try:
@@ -187,6 +192,18 @@ class LabRequestHandler(WSGIRequestHandler):
                     pass
         if self.close_connection and not read:
             self._drain()  # a body is left unread: let the client finish sending it
+
+    def _acknowledge_head(self) -> None:
+        """Acknowledge the request's head now, before reading its body. A client that
+        writes the body in a second small packet (wget does) is held by Nagle's algorithm
+        until the first is acknowledged, and on a kept connection Linux delays that
+        acknowledgement: 40 ms for each such request after the first (wget's matrix:
+        0.62 s with the wait, 0.19 s without). The bytes that arrive are the same."""
+        if _QUICKACK is not None:
+            try:
+                self.connection.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+            except OSError:
+                pass  # the client is gone: reading its body will say so
 
     def _drain(self) -> None:
         """Read and drop what the client is still sending, briefly, before closing."""
