@@ -223,7 +223,7 @@ def _bare_redirects(environ: dict[str, Any], start_response: Callable[..., Any])
 
 def _minimal_flask() -> Callable[..., Any]:
     """The floor's two answers from the smallest Flask app (no journal): what Flask alone
-    adds per request, which no Flask app can go under."""
+    adds per request, which the lab, a Flask app, cannot go under."""
     from flask import Flask, Response, request
 
     app = Flask("minimal")

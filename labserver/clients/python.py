@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import aiohttp
 
 # aiohttp, requests and urllib3 are imported where a client is made or sends: together
-# they are 0.15 s of `import labserver`, which every lesson pays and most never use them.
+# they were 0.15 s of `import labserver`, paid by every lesson though most never use them.
 
 T = TypeVar("T")
 
