@@ -6,11 +6,13 @@ import pandas as pd
 import pytest
 
 from labserver import (
+    CallClient,
     CredentialLab,
     LabCounter,
     LabServer,
     NginxChain,
     NginxCounter,
+    Outcome,
     TimePlot,
     across_origins,
     hop_costs,
@@ -79,3 +81,16 @@ def test_a_time_plot_is_a_png_beside_a_fixed_description():
     plot = TimePlot(frame, "a chain")
     assert plot._repr_png_().startswith(b"\x89PNG")
     assert repr(plot) == "Plot: a chain (median ms against redirects; httpx)"
+
+
+def test_the_chains_take_turns_so_one_pause_cannot_slow_every_run_of_one_chain(lab):
+    sent: list[str] = []
+
+    def record(method: str, url: str, body: bytes | None,
+               headers: dict[str, str] | None) -> Outcome:
+        sent.append(url.rsplit("/", 1)[-1])
+        return Outcome(status=200)
+
+    hop_costs(LabCounter(lab.servers["lab"]), [CallClient("recorder", record)],
+              max_hops=2, runs=2)
+    assert sent == ["echo", "echo", "1", "2", "echo", "1", "2"]  # a warm-up, then turns
