@@ -46,16 +46,19 @@ from nbclient import NotebookClient
 from werkzeug.serving import make_server
 
 import labserver
+from labserver.clients import BROWSERS, MissingBrowser
+from labserver.experiments.matrix import Experiment
 from labserver.frameworks import NextApp
 from labserver.server.handler import LabRequestHandler
 from labserver.teaching.environment import lessons, missing_needs, needs_of
+from labserver.web_frameworks import framework_redirects, start_frameworks, stop_frameworks
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = lessons(ROOT / "notebooks")
 PART_1_LESSONS = [lesson for lesson in LESSONS if lesson.name < "07"]
 """Lessons 00-06 (httpx only): the set the part-1 goal was set for."""
 
-EXPERIMENTS = [labserver.Experiment(c, m) for c in labserver.CODES for m in labserver.METHODS]
+EXPERIMENTS = [Experiment(c, m) for c in labserver.CODES for m in labserver.METHODS]
 
 
 def row(name: str, value: float, unit: str, goal: str = "") -> None:
@@ -182,12 +185,12 @@ def _browsers_start(repeat: int) -> float:
 def lesson_figures(repeat: int = 5) -> None:
     """Each lesson's Run All in a started kernel (median of ``repeat``), its slowest
     cell, and its time beyond starting the browsers it opens (goal: at most 3 s)."""
-    starts = {engine: _browser_start(engine, repeat) for engine in labserver.BROWSERS
-              if labserver.BROWSERS[engine].unavailable_reason() is None}
+    starts = {engine: _browser_start(engine, repeat) for engine in BROWSERS
+              if BROWSERS[engine].unavailable_reason() is None}
     for engine, seconds in starts.items():
         row(f"{engine} start and close (median of {repeat})", seconds, "s")
     both = 0.0  # a lesson that needs an engine this machine lacks is skipped below
-    if len(starts) == len(labserver.BROWSERS):
+    if len(starts) == len(BROWSERS):
         both = _browsers_start(repeat)
         row(f"every engine at once, start and close (median of {repeat})", both, "s")
     for lesson in LESSONS:
@@ -199,8 +202,8 @@ def lesson_figures(repeat: int = 5) -> None:
         cells = [statistics.median(run[i] for run in runs) for i in range(len(runs[0]))]
         slowest = max(range(len(cells)), key=cells.__getitem__)
         needs = needs_of(lesson)
-        engines = [engine for engine in labserver.BROWSERS if engine in needs]
-        opened = (both if len(engines) == len(labserver.BROWSERS)  # started at once
+        engines = [engine for engine in BROWSERS if engine in needs]
+        opened = (both if len(engines) == len(BROWSERS)  # started at once
                   else sum(starts.get(engine, 0.0) for engine in engines))
         row(f"{lesson.stem}: Run All (median of {repeat})", total, "s")
         row(f"  beyond starting its browsers ({opened:.1f} s)", total - opened, "s", "<= 3 s")
@@ -284,18 +287,18 @@ def matrix_figures(repeat: int = 5) -> None:
         httpbin_app = None
         print("httpbin is not installed (pip install --no-deps -r benchmarks/requirements.txt): "
               "its column is left out")
-    for engine, kind in labserver.BROWSERS.items():
+    for engine, kind in BROWSERS.items():
         if kind.unavailable_reason() is None:
             row(f"{engine}: start and close the browser", median_of(
                 lambda: labserver.open_browser(engine).close(), 3) * 1000, "ms")  # noqa: B023
-    browsers = {engine: labserver.open_browser(engine) for engine in labserver.BROWSERS}
+    browsers = {engine: labserver.open_browser(engine) for engine in BROWSERS}
     total_lab = 0.0
     with labserver.LabServer() as lab, served(_bare_redirects) as bare, \
             served(_minimal_flask()) as flask, (
             served(httpbin_app) if httpbin_app else served(_bare_redirects)) as httpbin:
         for name in labserver.CLIENTS:
             browser = browsers.get(name)
-            if isinstance(browser, labserver.MissingBrowser):
+            if isinstance(browser, MissingBrowser):
                 continue
             client = browser or labserver.make_client(name)
             labserver.run_matrix(lab, client)  # warm up
@@ -313,7 +316,7 @@ def matrix_figures(repeat: int = 5) -> None:
                     row(f"{name}:   {label} / floor (median of 31 pairs)",
                         _paired_ratio(client, url, bare), "x")
             if httpbin_app:
-                def httpbin_path(e: labserver.Experiment) -> str:
+                def httpbin_path(e: Experiment) -> str:
                     return f"/redirect-to?url=/anything&status_code={e.code}"
                 bin_s = median_of(lambda: _send_all(client, httpbin, httpbin_path), repeat)  # noqa: B023
                 row(f"{name}:   lab / httpbin", lab_s / bin_s, "x", "<= 1.0")
@@ -420,12 +423,12 @@ def framework_figures(repeat: int = 5) -> None:
     starts, tables = [], []
     for _ in range(repeat):
         began = time.perf_counter()
-        frameworks, skipped = labserver.start_frameworks()
+        frameworks, skipped = start_frameworks()
         started = time.perf_counter()
-        labserver.framework_redirects(frameworks)
+        framework_redirects(frameworks)
         tables.append(time.perf_counter() - started)
         starts.append(started - began)
-        labserver.stop_frameworks(frameworks)
+        stop_frameworks(frameworks)
     row(f"start {len(frameworks)} frameworks, Next.js's build kept "
         f"(skipped: {', '.join(skipped) or 'none'})", statistics.median(starts), "s")
     row("the observed framework table, once they are up", statistics.median(tables), "s",

@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _default_ports(scenarios: list[str] | None, names: list[str] | None) -> int:
-    """The child's side of :func:`labserver.run_on_default_ports`."""
+    """The child's side of :func:`labserver.credentials.run_on_default_ports`."""
     try:
         bring_loopback_up()
     except OSError as problem:

@@ -53,3 +53,38 @@ JAR_PATH = "/echo/jar"
 
 MAX_CHAIN = 100
 """The longest redirect chain the lab serves (``/chain/<n>``)."""
+
+GLOSSARY: dict[str, str] = {
+    "followed": "the client sent a new request to the redirect's Location",
+    "refused": "the client did not follow the redirect (it returned the 3xx, or raised)",
+    "kept": "arrived at the target as it was sent: a method, a body, a header",
+    "method changed": "the target received another method than the one sent (a GET)",
+    "+ body": "the request that reached the target carried the same body bytes as the "
+              "first hop",
+    "body dropped": "the first hop carried a body and the request that reached the target "
+                    "carried none",
+    "removed": "a header the client sent on the first hop but not on the redirected "
+               "request (Content-Type after a switch to GET, say)",
+    "leaked": "a credential sent to an origin other than the one it was given for",
+    "stripped": "a credential the client did not send on to another origin: what RFC 9110 "
+                "advises",
+    "dropped": "a credential the client did not send on although the redirect stayed on "
+               "its own origin",
+    "from cache": "answered by a cache: no request reached the server",
+    "error": "the client raised before anything reached the target",
+}
+"""The words every table key, grader and claim uses for what a redirect did to a
+request, each defined once (the glossary page is rendered from this)."""
+
+SYNONYMS: dict[str, str] = {
+    "body lost": "body dropped", "without body": "body dropped",
+    "without its body": "body dropped", "without a body": "body dropped",
+    "no body": "body dropped", "body removed": "body dropped", "body gone": "body dropped",
+    "empty body": "body dropped", "body not sent": "body dropped",
+    "with body": "+ body", "with its body": "+ body", "with the body": "+ body",
+    "and body": "+ body", "body kept": "+ body", "+ its body": "+ body",
+    "not followed": "refused", "no redirect": "refused", "stops": "refused",
+    "stopped": "refused", "does not follow": "refused", "doesn't follow": "refused",
+}
+"""Plain words a learner may write for a :data:`GLOSSARY` word: the graders read them as
+the lab's own."""

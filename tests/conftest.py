@@ -3,7 +3,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from labserver import BROWSERS, BrowserClient, LabCertificates, LabServer
+from labserver import LabCertificates, LabServer
+from labserver.clients import BROWSERS, BrowserClient
 
 
 @pytest.fixture(scope="module")

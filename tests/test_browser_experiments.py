@@ -3,7 +3,9 @@ Location values every client meets (lesson 17)."""
 
 import pytest
 
-from labserver import HttpxClient, RequestsClient, UrllibClient, odd_locations, redirect_modes
+from labserver import HttpxClient, RequestsClient, UrllibClient
+from labserver.experiments.browsers import redirect_modes
+from labserver.experiments.probes import odd_locations
 
 
 def test_in_manual_mode_the_script_reads_no_location_though_the_server_sent_one(

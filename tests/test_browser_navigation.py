@@ -3,16 +3,14 @@ adds across hops (Origin, Referer, CORS): lessons 11 and 12, pinned per engine."
 
 import pytest
 
-from labserver import (
-    LabServer,
-    cache_reuse,
+from labserver import LabServer
+from labserver.experiments.browsers import (
     cors_through_redirects,
-    navigations,
     origins_across_hops,
-    page_redirects,
     referers_across_hops,
 )
-from labserver.experiments.navigation import _may_send_on
+from labserver.experiments.caching import cache_reuse
+from labserver.experiments.navigation import _may_send_on, navigations, page_redirects
 from labserver.server.entry import Entry
 
 

@@ -3,8 +3,10 @@
 import httpx
 import pytest
 
-from labserver import ChromiumClient, CredentialLab, HttpxClient, LabServer, run_matrix
+from labserver import HttpxClient, LabServer, run_matrix
+from labserver.clients import ChromiumClient
 from labserver.experiments.caching import cache_reuse
+from labserver.experiments.credentials import CredentialLab
 from labserver.experiments.observe import watch_all
 from labserver.teaching.reference import REFERENCE, check_reference, choose_redirect
 

@@ -3,16 +3,11 @@
 import pandas as pd
 import pytest
 
-from labserver import (
-    CITATIONS,
-    ClaimFailed,
-    check_python_dependent,
-    cite,
-    claim,
-    split_by_python,
-)
+from labserver import cite, claim
+from labserver.citations import CITATIONS
 from labserver.experiments.spec import expect
-from labserver.teaching.versions import PYTHON_DEPENDENT
+from labserver.teaching.claims import ClaimFailed
+from labserver.teaching.versions import PYTHON_DEPENDENT, check_python_dependent, split_by_python
 
 
 def test_a_claim_the_run_bears_out_prints_its_sentence():

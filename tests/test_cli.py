@@ -75,14 +75,10 @@ def test_matrix_httpx_strips_authorization_on_a_downgrade(capsys):
 
 
 def test_the_cheat_sheet_is_computed_from_the_runs_with_its_evidence(server):
-    from labserver import (
-        CredentialLab,
-        cheat_sheet,
-        follows_by_default,
-        redirect_limits,
-        run_clients,
-        run_credentials,
-    )
+    from labserver import follows_by_default, run_clients
+    from labserver.experiments.credentials import CredentialLab, run_credentials
+    from labserver.experiments.probes import redirect_limits
+    from labserver.teaching.cheatsheet import cheat_sheet
 
     names = ("httpx", "requests")
     matrix, _ = run_clients(server, names)
@@ -91,7 +87,7 @@ def test_the_cheat_sheet_is_computed_from_the_runs_with_its_evidence(server):
     limits, _ = run_clients(server, names, runner=redirect_limits)
     sheet = cheat_sheet(matrix, follows_by_default(server), credentials, limits)
     assert sheet.table.loc["follows by default"].tolist() == ["no", "yes"]
-    assert sheet.table.loc["PUT through a 301"].tolist() == ["PUT + body", "PUT, body lost"]
+    assert sheet.table.loc["PUT through a 301"].tolist() == ["PUT + body", "PUT, body dropped"]
     assert sheet.table.loc["Authorization after a cross-origin 302"].tolist() == [
         "dropped", "dropped"]
     assert sheet.evidence.loc["PUT through a 301", "requests"] == (
@@ -101,7 +97,8 @@ def test_the_cheat_sheet_is_computed_from_the_runs_with_its_evidence(server):
 
 
 def test_a_client_missing_from_a_run_is_not_guessed(server):
-    from labserver import cheat_sheet, follows_by_default, run_clients
+    from labserver import follows_by_default, run_clients
+    from labserver.teaching.cheatsheet import cheat_sheet
 
     matrix, _ = run_clients(server, ("httpx",))
     empty = matrix.iloc[0:0]

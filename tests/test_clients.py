@@ -4,22 +4,18 @@ import socket
 
 import pytest
 
-from labserver import (
-    CLIENTS,
+from labserver import CLIENTS, CurlClient, HttpxClient, RequestsClient, UrllibClient, make_client
+from labserver.clients import (
+    BROWSERS,
     ChromiumClient,
     ClientUnavailable,
-    CurlClient,
-    Experiment,
+    FirefoxClient,
     HttpxAsyncClient,
-    HttpxClient,
-    RequestsClient,
-    UrllibClient,
-    make_client,
-    run_experiment,
+    MissingBrowser,
+    open_browser,
 )
-from labserver.clients import BROWSERS, FirefoxClient, MissingBrowser, open_browser
 from labserver.clients.curl import curl_command
-from labserver.experiments.matrix import run_form_posts
+from labserver.experiments.matrix import Experiment, run_experiment, run_form_posts
 
 needs_curl = pytest.mark.skipif(CurlClient.unavailable_reason() is not None,
                                 reason=str(CurlClient.unavailable_reason()))

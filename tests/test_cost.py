@@ -5,20 +5,18 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from labserver import (
-    CallClient,
-    CredentialLab,
+from labserver import LabServer, make_client
+from labserver.clients import CallClient, Outcome
+from labserver.experiments.cost import (
     LabCounter,
-    LabServer,
-    NginxChain,
     NginxCounter,
-    Outcome,
-    TimePlot,
     across_origins,
     hop_costs,
-    make_client,
     nginx_chain,
 )
+from labserver.experiments.credentials import CredentialLab
+from labserver.frameworks import NginxChain
+from labserver.teaching.plots import TimePlot
 
 
 @pytest.fixture(scope="module")

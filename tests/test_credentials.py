@@ -3,14 +3,8 @@
 import httpx
 import pytest
 
-from labserver import (
-    ChromiumClient,
-    CurlClient,
-    HttpxClient,
-    LabCertificates,
-    RequestsClient,
-    UrllibClient,
-)
+from labserver import CurlClient, HttpxClient, LabCertificates, RequestsClient, UrllibClient
+from labserver.clients import ChromiumClient
 from labserver.experiments.credentials import (
     SCENARIOS,
     SECOND_HOST,

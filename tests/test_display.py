@@ -4,8 +4,8 @@ import httpx
 import pandas as pd
 import pytest
 
-from labserver import HttpxClient, conformance, hops_frame, matrix, run_matrix, stable_headers
-from labserver.teaching.display import StyledTable
+from labserver import HttpxClient, conformance, hops_frame, run_matrix, stable_headers
+from labserver.teaching.display import StyledTable, matrix
 
 
 def test_stable_headers_drop_host_which_carries_the_port():
@@ -121,7 +121,7 @@ def _cell(method: str, final: str, body_arrived: bool = True, code: int = 307) -
 
 
 def test_each_thing_a_redirect_does_has_its_own_colour_in_the_matrix():
-    from labserver import PALETTE, outcomes
+    from labserver.teaching.display import PALETTE, outcomes
 
     frame = pd.DataFrame([_cell("GET", "GET"), _cell("POST", "GET", False),
                           _cell("PUT", "PUT", False), _cell("PATCH", "")])
@@ -136,7 +136,7 @@ def test_each_thing_a_redirect_does_has_its_own_colour_in_the_matrix():
 
 
 def test_a_leaked_credential_is_red_in_the_leak_table_as_everywhere():
-    from labserver import PALETTE, leaks
+    from labserver.teaching.display import PALETTE, leaks
 
     frame = pd.DataFrame([{"client": "c", "scenario": "same-origin", "authorization_arrived": True},
                           {"client": "c", "scenario": "cross-port",
@@ -192,7 +192,7 @@ def test_the_contrast_check_fails_a_solid_colour_under_light_text():
 
 
 def test_cells_set_only_a_tint_so_the_theme_chooses_the_text_colour():
-    from labserver import PALETTE
+    from labserver.teaching.display import PALETTE
 
     for css in PALETTE.values():
         assert css.startswith("background-color: rgba(") and "color:" not in css.replace(
@@ -219,7 +219,8 @@ def test_hops_frame_html_reads_paths_from_the_left_and_is_stable(server):
 
 
 def test_per_method_colours_what_arrived_and_says_what_was_sent(server):
-    from labserver import PALETTE, per_method
+    from labserver import per_method
+    from labserver.teaching.display import PALETTE
 
     with HttpxClient() as client:
         table = per_method(run_matrix(server, client, codes=(302,)))
@@ -232,7 +233,7 @@ def test_per_method_colours_what_arrived_and_says_what_was_sent(server):
 
 
 def test_the_standards_grid_names_both_only_where_they_differ():
-    from labserver import standards
+    from labserver.teaching.display import standards
 
     grid = standards().table
     assert grid.loc["POST", 302] == "RFC 9110: POST · Fetch: GET"
@@ -242,7 +243,7 @@ def test_the_standards_grid_names_both_only_where_they_differ():
 
 
 def test_a_credential_missing_on_its_own_origin_is_dropped_not_stripped():
-    from labserver import PALETTE, leaks
+    from labserver.teaching.display import PALETTE, leaks
 
     frame = pd.DataFrame({"client": ["c", "c"], "scenario": ["same-origin", "cross-port"],
                           "authorization_arrived": [False, False]})
@@ -253,7 +254,7 @@ def test_a_credential_missing_on_its_own_origin_is_dropped_not_stripped():
 
 
 def test_a_silent_data_loss_is_pink_and_a_failed_replay_grey():
-    from labserver import PALETTE, replays
+    from labserver.teaching.display import PALETTE, replays
 
     one_shot = pd.DataFrame({
         "client": ["a", "b", "c", "d"], "body": ["x"] * 4,
@@ -265,7 +266,7 @@ def test_a_silent_data_loss_is_pink_and_a_failed_replay_grey():
 
 
 def test_the_cache_grid_says_reused_in_blue():
-    from labserver import PALETTE, reuse_grid
+    from labserver.teaching.display import PALETTE, reuse_grid
 
     reuse = pd.DataFrame({"code": [301, 302], "cache": ["none", "none"], "hishel": [2, 2],
                           "chromium": [1, 2]})

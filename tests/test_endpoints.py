@@ -3,7 +3,8 @@
 import httpx
 import pytest
 
-from labserver import CODES, MAX_BODY_BYTES, METHODS
+from labserver import CODES, METHODS
+from labserver.server import MAX_BODY_BYTES
 
 
 @pytest.mark.parametrize("code", CODES)

@@ -27,9 +27,9 @@ def test_all_right_is_said_so(observed):
 
 
 def test_a_wrong_prediction_is_named_with_the_journal_evidence(observed):
-    verdict = grade_methods({"POST": "GET, body lost", "PUT": "PUT + body"}, observed, 302)
+    verdict = grade_methods({"POST": "GET, body dropped", "PUT": "PUT + body"}, observed, 302)
     assert verdict.right == ["POST"]
-    assert verdict.wrong == ["PUT: you said PUT + body, the lab saw GET, body lost "
+    assert verdict.wrong == ["PUT: you said PUT + body, the lab saw GET, body dropped "
                              "(PUT /redirect/302 → 302 | GET /echo → 200)"]
     assert verdict._repr_markdown_().startswith("**302, method by method: 1 of 2 right.**")
 
@@ -43,7 +43,7 @@ def test_a_blank_exercise_asks_for_a_prediction_and_reveals_nothing(observed):
 
 
 def test_blanks_left_among_predictions_are_named_but_not_graded(observed):
-    verdict = grade_methods({"POST": "GET, body lost", "PUT": "?"}, observed, 302)
+    verdict = grade_methods({"POST": "GET, body dropped", "PUT": "?"}, observed, 302)
     assert verdict.right == ["POST"] and verdict.wrong == []
     assert repr(verdict).splitlines() == ["302, method by method: 1 of 1 right.",
                                           "still '?', not graded yet: PUT"]
@@ -52,7 +52,7 @@ def test_blanks_left_among_predictions_are_named_but_not_graded(observed):
 def test_a_method_without_the_body_part_is_asked_for_the_body_not_told_it(observed):
     verdict = grade_methods({"PUT": "PUT"}, observed, 307)
     assert verdict.wrong == ["PUT: say what became of the body too, such as 'PUT + body' "
-                             "or 'PUT, body lost'"]
+                             "or 'PUT, body dropped'"]
 
 
 def test_a_request_without_a_body_is_graded_on_its_method_alone(observed):
@@ -210,6 +210,48 @@ def test_a_chain_is_graded_on_what_arrived_method_and_body(server):
     verdict = grade_arrivals("PUT through 301 then 307", {"httpx": "PUT + body",
                                                           "requests": "PUT + body"}, seen)
     assert verdict.right == ["httpx"]
-    assert verdict.wrong == ["requests: you said PUT + body, the lab saw PUT, body lost "
+    assert verdict.wrong == ["requests: you said PUT + body, the lab saw PUT, body dropped "
                              "(PUT /redirect/301?to=/redirect/307 → 301 | PUT /redirect/307 → 307"
                              " | PUT /echo → 200)"]
+
+
+@pytest.mark.parametrize("words", [
+    "GET, body dropped", "GET body dropped", "GET, body lost", "GET without body",
+    "GET without its body", "GET, no body", "get - no body", "GET; body removed", "GET (no body)",
+])
+def test_the_grader_reads_plain_words_for_a_dropped_body_as_the_labs_own(words):
+    assert grade("t", {"PUT": words}, {"PUT": "GET, body dropped"}).right == ["PUT"]
+
+
+@pytest.mark.parametrize("words", ["PUT + body", "PUT with body", "put with its body",
+                                   "PUT+body", "PUT, body kept"])
+def test_the_grader_reads_plain_words_for_a_kept_body_as_the_labs_own(words):
+    assert grade("t", {"PUT": words}, {"PUT": "PUT + body"}).right == ["PUT"]
+
+
+@pytest.mark.parametrize("words", ["refused", "not followed", "stops", "Refused."])
+def test_the_grader_reads_plain_words_for_refused(words):
+    assert grade("t", {"POST": words}, {"POST": "refused"}).right == ["POST"]
+
+
+@pytest.mark.parametrize("words", ["GET + body", "PUT, body dropped", "PUT", "refused"])
+def test_differently_worded_wrong_answers_stay_wrong(words):
+    verdict = grade("t", {"PUT": words}, {"PUT": "PUT + body"})
+    assert verdict.right == [] and len(verdict.wrong) == 1
+
+
+def test_where_two_answers_are_right_the_grader_accepts_either_and_names_both():
+    right = frozenset({"302", "307"})
+    assert grade("t", {"a": 307, "b": "302"}, {"a": right, "b": right}).right == ["a", "b"]
+    assert grade("t", {"a": 303}, {"a": right}).wrong == ["a: you said 303, the lab saw 302 or 307"]
+
+
+def test_the_which_redirect_grader_accepts_307_where_its_reason_says_it_works_as_well():
+    from labserver.teaching.exercises import grade_situations
+    from labserver.teaching.reference import SITUATIONS, choose_redirect
+
+    for situation, facts in SITUATIONS.items():
+        code, why = choose_redirect(**facts)
+        if "307 works as well" in why:
+            assert grade_situations({situation: 307}).right == [situation]
+            assert grade_situations({situation: code}).right == [situation]

@@ -2,17 +2,10 @@
 
 import pytest
 
-from labserver import (
-    BODY_METHODS,
-    CODES,
-    METHODS,
-    Client,
-    Experiment,
-    HttpxClient,
-    Outcome,
-    run_experiment,
-    run_matrix,
-)
+from labserver import CODES, METHODS, Client, HttpxClient, run_matrix
+from labserver.clients import Outcome
+from labserver.experiments.matrix import Experiment, run_experiment
+from labserver.vocabulary import BODY_METHODS
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +80,6 @@ def test_each_method_through_a_307_then_a_302_lets_the_last_hop_decide(server):
     with HttpxClient() as client:
         seen = each_method(server, client, "/redirect/307?to=/redirect/302")
     assert {m: s.arrived for m, s in seen.items()} == {
-        "GET": "GET", "HEAD": "HEAD", "POST": "GET, body lost", "PUT": "GET, body lost",
-        "PATCH": "GET, body lost", "DELETE": "GET", "OPTIONS": "GET"}
-    assert seen["PUT"].changes() == ["307: PUT → PUT", "302: PUT → GET, body lost"]
+        "GET": "GET", "HEAD": "HEAD", "POST": "GET, body dropped", "PUT": "GET, body dropped",
+        "PATCH": "GET, body dropped", "DELETE": "GET", "OPTIONS": "GET"}
+    assert seen["PUT"].changes() == ["307: PUT → PUT", "302: PUT → GET, body dropped"]

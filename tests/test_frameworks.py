@@ -4,8 +4,8 @@ import socket
 
 import pytest
 
-from labserver import FRAMEWORKS, framework_redirects, start_frameworks, stop_frameworks
-from labserver.frameworks import ExpressApp, FrameworkUnavailable, NextApp, NginxApp
+from labserver.experiments.frameworks import framework_redirects, start_frameworks, stop_frameworks
+from labserver.frameworks import FRAMEWORKS, ExpressApp, FrameworkUnavailable, NextApp, NginxApp
 from labserver.frameworks.processes import BUILDS
 
 

@@ -3,20 +3,10 @@ pinned where it differs from a browser, and each one's Authorization across orig
 
 import pytest
 
-from labserver import (
-    BODY,
-    CLIENTS,
-    AiohttpClient,
-    CredentialLab,
-    NodeFetchClient,
-    Request,
-    WgetClient,
-    compare,
-    make_client,
-    observe,
-    run_credentials,
-    run_matrix,
-)
+from labserver import BODY, CLIENTS, Request, make_client, observe, run_matrix
+from labserver.clients import AiohttpClient, NodeFetchClient, WgetClient
+from labserver.experiments.credentials import CredentialLab, run_credentials
+from labserver.experiments.spec import compare
 
 MORE = ("urllib3", "aiohttp", "node-fetch", "wget")
 

@@ -2,16 +2,8 @@
 
 import pytest
 
-from labserver import (
-    BODY,
-    CallClient,
-    HttpxClient,
-    MissingBrowser,
-    Outcome,
-    Request,
-    observe,
-    run_clients,
-)
+from labserver import BODY, HttpxClient, Request, observe, run_clients
+from labserver.clients import CallClient, MissingBrowser, Outcome
 from labserver.experiments.observe import COLUMNS
 
 
@@ -30,7 +22,7 @@ def test_307_keeps_the_body_of_a_put(server, httpx_client):
 def test_302_turns_a_post_into_a_get_and_the_change_is_named(server, httpx_client):
     seen = observe(httpx_client, Request("POST", "/redirect/302", BODY), (server,))
     assert seen.final_method == "GET" and not seen.body_arrived
-    assert seen.changes() == ["302: POST → GET, body lost"]
+    assert seen.changes() == ["302: POST → GET, body dropped"]
     assert seen.header_arrived("Content-Type") and not seen.header_arrived("Content-Length")
 
 

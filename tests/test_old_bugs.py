@@ -4,9 +4,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from labserver import OLD_BUGS, OLD_RELEASES, CredentialLab, proxy_leak_by_direction
+from labserver.clients import OLD_RELEASES
 from labserver.clients.old_versions import old_releases_unavailable
-from labserver.experiments.old_bugs import replay_old_bugs
+from labserver.experiments.credentials import CredentialLab
+from labserver.experiments.old_bugs import OLD_BUGS, proxy_leak_by_direction, replay_old_bugs
 
 UNAVAILABLE = old_releases_unavailable()
 

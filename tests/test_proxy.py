@@ -6,7 +6,7 @@ import httpx
 import pytest
 from rawhttp import exchange, status_and_body
 
-from labserver import RecordingProxy
+from labserver.server import RecordingProxy
 from labserver.server.tls import LabCertificates
 
 

@@ -6,17 +6,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from labserver import (
-    ChromiumClient,
-    LabServer,
-    ProxyLab,
-    address_bar,
-    force_https_app,
-    make_client,
-    proxy_loops,
-    spoofed_scheme,
-)
+from labserver import LabServer, make_client
+from labserver.clients import ChromiumClient
+from labserver.experiments.proxy_loops import ProxyLab, address_bar, proxy_loops, spoofed_scheme
 from labserver.frameworks.processes import NginxProxy
+from labserver.server.behind_proxy import force_https_app
 
 NOTHING = "nginx says nothing, the app sees http"
 FIXED = "nginx sends X-Forwarded-Proto, the app uses ProxyFix"

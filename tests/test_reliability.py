@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rawhttp import exchange, locations, status_and_body
 
-from labserver import CODES, MAX_BODY_BYTES, METHODS, LabServer
+from labserver import CODES, METHODS, LabServer
+from labserver.server import MAX_BODY_BYTES
 
 
 def test_a_thousand_concurrent_requests_are_each_journaled_once_in_order(server):

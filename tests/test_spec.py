@@ -3,23 +3,19 @@
 import pandas as pd
 import pytest
 
-from labserver import (
-    CODES,
-    METHODS,
-    PALETTE,
-    compare,
-    conformance,
-    differences,
-    expect,
-    expectations,
-)
+from labserver import CODES, METHODS, conformance
 from labserver.experiments.spec import (
     ALLOWED,
     AS_SPECIFIED,
     BODY_DROPPED,
     NOT_ALLOWED,
     NOT_FOLLOWED,
+    compare,
+    differences,
+    expect,
+    expectations,
 )
+from labserver.teaching.display import PALETTE
 
 
 @pytest.mark.parametrize("code", [307, 308])

@@ -3,7 +3,8 @@ hop is not. The metadata server's journal is the witness."""
 
 import pytest
 
-from labserver import (
+from labserver import grade_column
+from labserver.experiments.ssrf import (
     FETCHERS,
     CheckAfterwards,
     EveryHopHook,
@@ -11,7 +12,6 @@ from labserver import (
     FollowByHand,
     InternalAddress,
     SsrfLab,
-    grade_column,
     refuse_internal,
     ssrf_attempts,
 )

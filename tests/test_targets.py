@@ -2,7 +2,7 @@
 
 import pytest
 
-from labserver import UnsafeTarget, safe_target
+from labserver.server import UnsafeTarget, safe_target
 from labserver.server.targets import MAX_TARGET_LENGTH
 
 

@@ -3,8 +3,8 @@
 
 import pytest
 
-from labserver import PROXY_CLIENTS, TRACE_CLIENTS, trace
-from labserver.experiments.trace import har_problems, har_schema_unavailable
+from labserver.clients import PROXY_CLIENTS
+from labserver.experiments.trace import TRACE_CLIENTS, har_problems, har_schema_unavailable, trace
 
 
 def test_every_client_follows_a_chain_of_two_and_the_trace_shows_each_hop(server):

@@ -75,12 +75,12 @@ def describe_hops(hops: list[Entry] | tuple[Entry, ...],
 
 def arrival(final_method: str, body_sent: bool, body_arrived: bool, otherwise: str) -> str:
     """What arrived at the target in the lessons' words: ``GET``, ``PUT + body``,
-    ``GET, body lost``, or ``otherwise`` (why nothing arrived) when nothing did."""
+    ``GET, body dropped``, or ``otherwise`` (why nothing arrived) when nothing did."""
     if not final_method:
         return otherwise
     if not body_sent:
         return final_method
-    return f"{final_method} + body" if body_arrived else f"{final_method}, body lost"
+    return f"{final_method} + body" if body_arrived else f"{final_method}, body dropped"
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class Observation:
                 continue
             lost = bool(before.body_length) and before.body_sha256 != after.body_sha256
             said.append(f"{before.status}: {before.method} → {after.method}"
-                        + (", body lost" if lost else ""))
+                        + (", body dropped" if lost else ""))
         return said
 
     def describe(self) -> str:

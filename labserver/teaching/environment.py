@@ -175,14 +175,15 @@ def client_versions(*browsers: BrowserClient | MissingBrowser) -> pd.DataFrame:
     return pd.Series(rows, name="version").rename_axis("client").to_frame()
 
 
-LESSON_FILES = "[0-9][0-9]_*.ipynb"
-"""How a lesson's file is named: ``NN_short_name.ipynb``."""
+LESSON_FILES = re.compile(r"(\d\d[a-z]?|R\d)_\w+\.ipynb")
+"""How a notebook of the course is named: ``08_clients_compared.ipynb`` (a core episode),
+``08a_bodies_and_body_headers.ipynb`` (a deep dive of 08), ``R1_…`` (a reference page)."""
 
 
 def lessons(folder: Path) -> list[Path]:
-    """The lessons in ``folder`` (``notebooks/``), in their order: the one list the tests,
-    the notebook hooks and the benchmarks share."""
-    return sorted(folder.glob(LESSON_FILES))
+    """The notebooks in ``folder`` (``notebooks/``), in the course's order: the one list the
+    tests, the notebook hooks and the benchmarks share."""
+    return sorted(p for p in folder.glob("*.ipynb") if LESSON_FILES.fullmatch(p.name))
 
 
 def missing_needs(notebook: Path) -> list[str]:

@@ -21,7 +21,7 @@ from ..experiments.observe import Observation, Request, observe
 from ..server.lab import LabServer
 from ..server.responses import json_error
 from ..server.targets import UnsafeTarget, safe_target
-from ..vocabulary import BODY, BODY_METHODS, METHODS
+from ..vocabulary import BODY, BODY_METHODS, METHODS, SYNONYMS
 from .display import body_label, cell_label
 from .reference import SITUATIONS, situations_table
 
@@ -80,12 +80,32 @@ def _is_blank(value: object) -> bool:
 
 
 def _normal(value: object) -> str:
-    """Predictions are compared as words: ``True``, "true" and "yes" are one answer, and
-    "PUT, body lost" is "put body lost"."""
-    text = re.sub(r"\s*\+\s*", " + ", re.sub(r"[\s,]+", " ", str(value))).strip().lower()
+    """Predictions are compared as words: ``True``, "true" and "yes" are one answer,
+    "PUT, body dropped" is "put, body dropped", and a learner's plain words for the lab's
+    own (:data:`~labserver.vocabulary.SYNONYMS`: "GET without body", "GET, no body",
+    "not followed") read as those words."""
+    text = re.sub(r"[()]|\s+-\s+|\s+", " ", str(value)).strip().lower().rstrip(".")
+    for plain, word in sorted(SYNONYMS.items(), key=lambda item: -len(item[0])):
+        text = re.sub(rf"(?<![\w+]){re.escape(plain)}(?!\w)", word, text)
+    text = re.sub(r"[\s,;:]*\+\s*body", " + body", text)
+    text = re.sub(r"[\s,;:]*\bbody dropped", ", body dropped", text).lstrip(", ")
+    text = re.sub(r"\s*,\s*", ", ", text)
     return {"true": "yes", "false": "no"}.get(text, text)
 
 
+Answer = object
+"""What the lab saw for one case; a ``frozenset`` when more than one answer is right."""
+
+
+def _matches(expected: object, seen: Answer) -> bool:
+    options = seen if isinstance(seen, frozenset) else (seen,)
+    return any(_normal(expected) == _normal(option) for option in options)
+
+
+def _said(seen: Answer) -> str:
+    if isinstance(seen, frozenset):
+        return " or ".join(sorted(map(str, seen)))
+    return str(seen)
 
 
 def grade(title: str, predictions: Mapping[Any, object], observed: Mapping[Any, object],
@@ -109,16 +129,16 @@ def grade(title: str, predictions: Mapping[Any, object], observed: Mapping[Any, 
                                  f"spelling; it has: {', '.join(map(str, observed))})")
             continue
         seen = observed[keys[_normal(key)]]
-        if _normal(expected) == _normal(seen):
+        if _matches(expected, seen):
             verdict.right.append(str(key))
             continue
-        if "body" not in _normal(expected) and "body" in _normal(seen):
+        if "body" not in _normal(expected) and "body" in _normal(_said(seen)):
             verdict.wrong.append(f"{key}: say what became of the body too, such as "
-                                 f"'{expected} + body' or '{expected}, body lost'")
+                                 f"'{expected} + body' or '{expected}, body dropped'")
             continue
         quoted = evidence.get(keys[_normal(key)]) if evidence else None
         why = f" ({quoted})" if quoted else ""
-        verdict.wrong.append(f"{key}: you said {expected}, the lab saw {seen}{why}")
+        verdict.wrong.append(f"{key}: you said {expected}, the lab saw {_said(seen)}{why}")
     return verdict
 
 
@@ -140,7 +160,7 @@ def grade_methods(predictions: dict[str, str], observed: pd.DataFrame, code: int
     """Grade predictions of what reaches the target after ``code``, method by method.
 
     ``predictions`` maps each method sent to what you expect at ``/echo``: the method,
-    and for a request with a body what became of it ("PUT + body", "GET, body lost"),
+    and for a request with a body what became of it ("PUT + body", "GET, body dropped"),
     or "refused"; ``observed`` is a tidy frame from :func:`labserver.run_matrix`. With
     ``body=False`` only the method is graded (a whole matrix, line by line).
     """
@@ -161,7 +181,9 @@ def grade_situations(predictions: Mapping[str, object]) -> Verdict:
     """Grade the code chosen for each of :data:`SITUATIONS` against :func:`choose_redirect`,
     quoting its reason after a miss."""
     table = situations_table(SITUATIONS)
-    return grade("Which redirect?", predictions, dict(table["code"]), dict(table["why"]))
+    right = {situation: frozenset(map(str, codes))
+             for situation, codes in table["right codes"].items()}
+    return grade("Which redirect?", predictions, right, dict(table["why"]))
 
 
 def grade_matrix(predictions: Mapping[int, str], observed: pd.DataFrame) -> Verdict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..vocabulary import GLOSSARY
+
 REFERENCE: list[dict[str, object]] = [
     {"code": 300, "name": "Multiple Choices", "permanent": "no", "method may change": "n/a",
      "body kept": "n/a", "cacheable by default": "yes", "RFC 9110": "§15.4.1",
@@ -97,6 +99,15 @@ def choose_redirect(*, permanent: bool, keep_method_and_body: bool,
     return 302, "302 Found: for GET and HEAD (307 works as well)"
 
 
+def right_codes(*, permanent: bool, keep_method_and_body: bool,
+                answers_a_form_post: bool = False) -> tuple[int, ...]:
+    """Every code that serves the situation: :func:`choose_redirect`'s, and its twin where
+    the reason says it works as well (a GET and a HEAD keep their method through all five)."""
+    code, _ = choose_redirect(permanent=permanent, keep_method_and_body=keep_method_and_body,
+                              answers_a_form_post=answers_a_form_post)
+    return {301: (301, 308), 302: (302, 307)}.get(code, (code,))
+
+
 SITUATIONS: dict[str, dict[str, bool]] = {
     "A password-reset form was submitted; the user should see a 'check your mail' page":
         {"permanent": False, "keep_method_and_body": False, "answers_a_form_post": True},
@@ -116,7 +127,7 @@ def situations_table(situations: dict[str, dict[str, bool]] = SITUATIONS) -> pd.
         code, why = choose_redirect(**facts)
         rows.append({"situation": situation, **{k: facts.get(k, False) for k in (
             "answers_a_form_post", "keep_method_and_body", "permanent")}, "code": code,
-            "why": why})
+            "right codes": right_codes(**facts), "why": why})
     return pd.DataFrame(rows).set_index("situation")
 
 
@@ -138,3 +149,10 @@ def decision_diagram() -> object:
     from IPython.display import Markdown
 
     return Markdown(f"```mermaid\n{DECISION_MERMAID}\n```")  # type: ignore[no-untyped-call]
+
+
+def glossary() -> pd.DataFrame:
+    """The lab's words for what a redirect did to a request, each defined once
+    (:data:`~labserver.vocabulary.GLOSSARY`), as the glossary page shows them."""
+    return pd.DataFrame({"word": list(GLOSSARY), "meaning": list(GLOSSARY.values())}
+                        ).set_index("word")
