@@ -74,7 +74,7 @@ def matrix_table(client_name: str, scenario: str = "same-origin") -> pd.DataFram
 
 
 def build_cheat_sheet() -> CheatSheet:
-    """Lesson 28's sheet on fresh servers: every client whose program is here, and, as in
+    """The cheat sheet's (R2) on fresh servers: every client whose program is here, and, as in
     the lesson, the browsers started once, trusting the https server of the credentials run."""
     names = ("httpx", "requests", "urllib", "curl", *BROWSERS)
     with LabServer() as server, CredentialLab() as lab:
@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     traced.add_argument("--method", default="GET")
     traced.add_argument("--har", type=Path, help="also write every hop as a HAR 1.2 file")
     inside = commands.add_parser(
-        "default-ports", help="run lesson 15's experiment on ports 80 and 443 and print it as "
+        "default-ports", help="run episode 12a's experiment on ports 80 and 443 and print it as "
                               "JSON (run inside a private network namespace by the lesson)")
     inside.add_argument("--scenario", action="append", choices=list(DEFAULT_PORT_SCENARIOS))
     inside.add_argument("--client", action="append", choices=list(CLIENTS))

@@ -27,7 +27,7 @@ def test_a_form_post_through_307_arrives_as_the_same_post_and_through_303_as_a_g
     rows = navigations(server, {browser.name: browser}, codes=(303, 307),
                        how=("form POST",)).set_index("code")
     assert rows.loc[307, "arrived"] == "POST + body"
-    assert rows.loc[303, "arrived"] == "GET, body lost"
+    assert rows.loc[303, "arrived"] == "GET, body dropped"
 
 
 def test_a_link_through_a_308_arrives_as_a_get_and_the_tab_shows_the_target(server, browser):
@@ -121,7 +121,7 @@ def test_the_engines_part_on_the_preflights_of_a_put_through_a_303(servers, brow
     row = cors_through_redirects(servers, {browser.name: browser},
                                  (("preflighted PUT", 303, "allow"),)).iloc[0]
     assert row["preflights"] == PREFLIGHTS_THROUGH_303[browser.name]
-    assert row["arrived"] == "GET, body lost"
+    assert row["arrived"] == "GET, body dropped"
 
 
 KEEPS_A_BARE_308 = {"chromium": 1, "firefox": 2}

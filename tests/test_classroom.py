@@ -32,7 +32,7 @@ def test_several_kernels_each_get_their_own_server_and_journal():
         assert journal.strip() == str([f"kernel={n}"])
 
 
-def test_the_environment_check_says_which_lessons_need_a_missing_program(server, monkeypatch):
+def test_the_environment_check_says_which_episodes_need_a_missing_program(server, monkeypatch):
     from labserver.clients import CurlClient
     from labserver.teaching.environment import check_environment
 
@@ -41,4 +41,25 @@ def test_the_environment_check_says_which_lessons_need_a_missing_program(server,
     row = check_environment(server).loc["curl"]
     assert not row["ok"] and row["result"] == "missing"
     assert row["to fix"] == "curl is not installed: apt-get install curl"
-    assert row["needed by"].startswith("lessons ") and "09" in row["needed by"]
+    assert row["needed by"].startswith("episodes ") and "10" in row["needed by"]
+
+
+def _apt_packages(text: str) -> set[str]:
+    import re
+
+    joined = text.replace("\\\n", " ")
+    words = re.search(r"apt-get install[^\n&>]*", joined).group(0).split()
+    return {w for w in words if re.fullmatch(r"[a-z][a-z0-9.+-]+", w)} - {
+        "apt-get", "install", "rm", "update"}
+
+
+def test_the_classroom_image_and_ci_install_every_program_the_environment_check_looks_for():
+    from pathlib import Path
+
+    from labserver.teaching.environment import DEBIAN_PACKAGES, NEED_CHECKS
+
+    root = Path(__file__).resolve().parent.parent
+    wanted = {package for packages in DEBIAN_PACKAGES.values() for package in packages}
+    assert set(DEBIAN_PACKAGES) == set(NEED_CHECKS)
+    assert _apt_packages((root / "binder" / "Dockerfile").read_text(encoding="utf-8")) == wanted
+    assert _apt_packages((root / ".ci" / "run").read_text(encoding="utf-8")) == wanted

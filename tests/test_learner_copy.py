@@ -4,6 +4,7 @@ import json
 import shutil
 
 from labserver.cli import main
+from labserver.teaching.environment import lessons as lessons_in
 from labserver.teaching.learner_copy import REPOSITORY_LESSONS, copy_lessons
 
 
@@ -14,7 +15,7 @@ def _lesson(path):
 def test_the_copy_has_every_lesson_with_its_cells_and_no_outputs(tmp_path):
     report = copy_lessons(tmp_path)
     assert [r.action for r in report] == ["written"] * len(report)
-    lessons = sorted(p.name for p in REPOSITORY_LESSONS.glob("[0-9]*.ipynb"))
+    lessons = [p.name for p in lessons_in(REPOSITORY_LESSONS)]
     assert [r.name for r in report] == lessons
     for each in report:
         copy, stored = _lesson(tmp_path / each.name), _lesson(REPOSITORY_LESSONS / each.name)

@@ -157,6 +157,24 @@ def test_written_hints_are_questions(lesson):
             assert hint.rstrip(" *_").endswith("?"), f"{lesson.name}: hint {hint!r}"
 
 
+def test_the_readme_shows_the_course_map_as_the_course_is_now():
+    readme = (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
+    assert course_map(NOTEBOOKS, prefix="notebooks/") in readme
+
+
+def test_every_public_name_the_readme_names_exists():
+    import importlib
+
+    import labserver
+
+    readme = (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
+    for name in re.findall(r"labserver\.(\w+)", readme):
+        assert hasattr(labserver, name), f"the README names labserver.{name}"
+    for topic in re.findall(r"from labserver import ([\w, …]+)", readme):
+        for name in (n.strip() for n in topic.replace("…", "").split(",") if n.strip()):
+            importlib.import_module(f"labserver.{name}")
+
+
 def test_readme_lists_every_lesson():
     readme = (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
     for lesson in LESSONS:

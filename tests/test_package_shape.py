@@ -74,6 +74,17 @@ def test_a_module_imports_only_from_its_own_layer_or_below(module):
         assert _layer(imported) <= _layer(module), f"{module} imports {imported}, a layer above it"
 
 
+def test_the_architecture_page_describes_these_layers():
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    described = {}
+    for level, modules in re.findall(r"^\| (\d) \| ([^|]+) \|", page, re.M):
+        for name in re.findall(r"`(\w+)`", modules):
+            described[name] = int(level)
+        if "topic modules" in modules:
+            described.update(dict.fromkeys(TOPICS, int(level)))
+    assert described == LAYERS
+
+
 def test_the_package_has_no_import_cycle():
     graph = {m: {i for i in _imports(p) if i in MODULES and i != m} for m, p in MODULES.items()}
     # a package's __init__ re-exports its modules: importing it is importing them

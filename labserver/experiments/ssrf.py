@@ -131,7 +131,7 @@ class FollowByHand(Fetcher):
 
 FETCHERS: tuple[type[Fetcher], ...] = (FirstUrlOnly, CheckAfterwards, EveryHopHook,
                                        FollowByHand)
-"""The fetchers of lesson 23, from the vulnerable one to the two fixes."""
+"""The fetchers of episode 15, from the vulnerable one to the two fixes."""
 
 
 def _metadata_endpoint() -> Blueprint:

@@ -148,7 +148,7 @@ def oddities_blueprint() -> Blueprint:
         if not _sendable(target):
             return json_error(400, f"{target!r} is not a URL a Location header can carry "
                               "(a bad host name, port or bracket)")
-        # Deliberately no check of the target: this is the vulnerability lesson 21 shows.
+        # Deliberately no check of the target: this is the vulnerability episode 15a shows.
         return redirect_to(302, target, warning="open redirect: the target was not checked")
 
     return odd

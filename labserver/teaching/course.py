@@ -129,8 +129,8 @@ def deep_dives(episode: Episode) -> list[Episode]:
     return [e for e in COURSE if e.deepens == episode.number]
 
 
-def _link(episode: Episode) -> str:
-    return f"[{episode.number} · {title_of(episode)}]({episode.file})"
+def _link(episode: Episode, prefix: str = "") -> str:
+    return f"[{episode.number} · {title_of(episode)}]({prefix}{episode.file})"
 
 
 _TITLES: dict[str, str] = {}
@@ -223,9 +223,10 @@ def stated_minutes(notebook: dict[str, Any]) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def course_map(folder: Path | None = None) -> str:
+def course_map(folder: Path | None = None, prefix: str = "") -> str:
     """The course as the index and the README show it (Markdown): core episodes with their
-    deep dives and stated times, then the reference pages."""
+    deep dives and stated times, then the reference pages. ``prefix`` leads each link from
+    where the map stands (``notebooks/`` in the README)."""
     from .environment import REPOSITORY_LESSONS
 
     folder = folder or REPOSITORY_LESSONS
@@ -237,13 +238,13 @@ def course_map(folder: Path | None = None) -> str:
     rows = ["| Episode | What you'll learn | Time |", "|---|---|---|"]
     for e in COURSE:
         if e.kind == "core":
-            rows.append(f"| **{_link(e)}** | {e.learn} | {minutes(e)} min |")
+            rows.append(f"| **{_link(e, prefix)}** | {e.learn} | {minutes(e)} min |")
         elif e.kind == "deep dive":
-            rows.append(f"| ↳ *optional:* {_link(e)} | {e.learn} | {minutes(e)} min |")
+            rows.append(f"| ↳ *optional:* {_link(e, prefix)} | {e.learn} | {minutes(e)} min |")
     total = sum(minutes(e) for e in core())
     rows += ["", f"The core path: {len(core())} episodes, about {total / 60:.1f} hours. Each "
              "deep dive is optional and belongs to the episode above it.", "",
              "**Reference pages** (no exercise; open them any time)", "",
              "| Page | What it holds |", "|---|---|"]
-    rows += [f"| {_link(e)} | {e.learn} |" for e in COURSE if e.kind == "reference"]
+    rows += [f"| {_link(e, prefix)} | {e.learn} |" for e in COURSE if e.kind == "reference"]
     return "\n".join(rows)

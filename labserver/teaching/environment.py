@@ -34,15 +34,15 @@ from ..frameworks import ExpressApp, NextApp, NginxApp
 from ..server.lab import LabServer
 
 PACKAGES = {
-    "jupyterlab": "to open the lessons",
-    "httpx": "every lesson", "flask": "every lesson", "werkzeug": "every lesson",
-    "pandas": "every lesson", "requests": "every lesson (labserver imports it)",
-    "hishel": "every lesson (labserver imports it)",
-    "trustme": "every lesson (labserver imports it)",
-    "ada-url": "every lesson (labserver imports it)",
-    "aiohttp": "every lesson (labserver imports it)",
-    "fastjsonschema": "lesson 27 (the HAR check)",
-    "fastapi": "lesson 19", "uvicorn": "lesson 19", "django": "lesson 19",
+    "jupyterlab": "to open the episodes",
+    "httpx": "every episode", "flask": "every episode", "werkzeug": "every episode",
+    "pandas": "every episode", "requests": "every episode (labserver imports it)",
+    "hishel": "every episode (labserver imports it)",
+    "trustme": "every episode (labserver imports it)",
+    "ada-url": "every episode (labserver imports it)",
+    "aiohttp": "every episode (labserver imports it)",
+    "fastjsonschema": "episode 16b (the HAR check)",
+    "fastapi": "episode 14", "uvicorn": "episode 14", "django": "episode 14",
     "nbval": "the tests (pytest --nbval)",
 }
 """The Python packages the lessons use, and who needs each; requirements.txt installs
@@ -75,13 +75,13 @@ NEED_CHECKS: dict[str, Need] = {
                  lambda: _version_of(shutil.which("wget"))),
     "node": Need("Node.js (its own fetch())", lambda: NodeFetchClient.unavailable_reason(),
                  lambda: _version_of(shutil.which("node"))),
-    "express": Need("Node.js and Express (a framework of lesson 19)",
+    "express": Need("Node.js and Express (a framework of episode 14)",
                     lambda: ExpressApp.unavailable_reason(),
                     lambda: f"Express {ExpressApp().version()}"),
-    "nextjs": Need("Node.js and Next.js (a framework of lesson 19)",
+    "nextjs": Need("Node.js and Next.js (a framework of episode 14)",
                    lambda: NextApp.unavailable_reason(),
                    lambda: f"Next.js {NextApp().version()}"),
-    "nginx": Need("nginx (a framework of lesson 19)", lambda: NginxApp.unavailable_reason(),
+    "nginx": Need("nginx (a framework of episode 14)", lambda: NginxApp.unavailable_reason(),
                   lambda: f"nginx {NginxApp().version()}"),
     "har-schema": Need("the HAR 1.2 schema (npm's har-schema, with the Node helpers)",
                        lambda: har_schema_unavailable(),
@@ -94,11 +94,22 @@ NEED_CHECKS: dict[str, Need] = {
 }
 
 
+DEBIAN_PACKAGES: dict[str, tuple[str, ...]] = {
+    "curl": ("curl",), "wget": ("wget",), "chromium": ("chromium",),
+    "firefox": ("firefox-esr", "nodejs", "npm"), "node": ("nodejs",),
+    "express": ("nodejs", "npm"), "nextjs": ("nodejs", "npm"), "har-schema": ("nodejs", "npm"),
+    "nginx": ("nginx",), "old-releases": (), "ports-80-443": (),
+}
+"""The Debian packages that give each need (the Node packages then come from the lock
+file through ``python -m labserver setup``). Old releases come from PyPI and ports 80 and
+443 from the kernel. CI and the classroom image install exactly these (tested)."""
+
+
 def _lessons(numbers: list[str]) -> str:
-    """``lesson 19``, ``lessons 08, 10``, or ``no lesson``."""
+    """``episode 14``, ``episodes 08, 11``, or ``no episode``."""
     if not numbers:
-        return "no lesson"
-    return ("lesson " if len(numbers) == 1 else "lessons ") + ", ".join(numbers)
+        return "no episode"
+    return ("episode " if len(numbers) == 1 else "episodes ") + ", ".join(numbers)
 
 
 def _version_of(path: str | None) -> str:
@@ -115,7 +126,7 @@ def _version_of(path: str | None) -> str:
 
 def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> pd.DataFrame:
     """Everything the lessons use, whether this machine has it, which lessons need it, and
-    how to install what is missing: so a workshop finds out here, not at lesson 08."""
+    how to install what is missing: so a workshop finds out here, not at episode 08."""
     rows = []
     for name, needed_by in PACKAGES.items():
         try:
@@ -124,7 +135,7 @@ def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> p
         except PackageNotFoundError:
             rows.append({"check": name, "result": "missing", "ok": False,
                          "needed by": needed_by, "to fix": "pip install -r requirements.txt"})
-    needs = {lesson.name[:2]: needs_of(lesson) for lesson in lessons(folder)}
+    needs = {lesson.name.split("_", 1)[0]: needs_of(lesson) for lesson in lessons(folder)}
     for name, need in NEED_CHECKS.items():
         reason = need.missing()
         numbers = [number for number, declared in needs.items() if name in declared]
@@ -138,7 +149,7 @@ def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> p
     except httpx.HTTPError as exc:
         answer, ok = type(exc).__name__, False
     rows.append({"check": "lab server on loopback", "result": answer, "ok": ok,
-                 "needed by": "every lesson", "to fix": "" if ok else "see the README"})
+                 "needed by": "every episode", "to fix": "" if ok else "see the README"})
     return pd.DataFrame(rows).set_index("check")
 
 
@@ -216,7 +227,7 @@ def version_warnings() -> object:
     curl = _curl_version()
     if curl in ("not installed", "unknown"):
         return Markdown(  # type: ignore[no-untyped-call]
-            f"curl is {curl}: the curl rows are left out (see lesson 00).")
+            f"curl is {curl}: the curl rows are left out (see 00 · Start here).")
     if _version_tuple(curl) >= CURL_FOLLOW_SINCE:
         return Markdown(  # type: ignore[no-untyped-call]
                         f"⚠ Your curl ({curl}) is 8.16 or newer: it also has `--follow`, which "
