@@ -1,16 +1,18 @@
-"""Every lesson as a learner sees it: opened in JupyterLab, in a real browser, run from the UI.
+"""Every notebook as a learner sees it: opened in JupyterLab, in a real browser.
 
-nbval proves the kernel computes what the lesson stored; it does not prove that the
-lesson *looks* right. Here JupyterLab is started on loopback, each lesson is opened in
-headless Chromium (Debian's ``chromium``, driven by Playwright as in the browser lesson),
-``Run > Run All Cells`` is clicked, and the test asserts what a learner would notice:
-no cell errored, every Mermaid diagram was drawn as SVG, every coloured table is there.
+nbval proves the kernel computes what each notebook stored, and its second pass that every
+cell can be run again; it does not prove that the notebook *looks* right. Here JupyterLab
+is started on loopback and each notebook is opened, with the outputs nbval has just proved
+current, in headless Chromium (Debian's ``chromium``, driven by Playwright as in the
+browser episodes), without running it a third time. The test asserts what a learner would
+notice: every Mermaid diagram drawn, every coloured table there, every check and solution
+shown with its source collapsed, and every coloured cell's text and every diagram label
+legible (WCAG AA, 4.5:1) in the dark theme as opened, then in the light theme, then in the
+dark theme switched to, with a screenshot of each theme under ``artifacts/jupyterlab/``
+(or the folder in ``REDIRECT_LAB_ARTIFACTS``), which CI keeps.
 
-Each lesson is shown in JupyterLab's light and dark themes: in each, every coloured cell's
-text must meet WCAG AA contrast (4.5:1), and a screenshot is saved under
-``artifacts/jupyterlab/`` (or the folder in ``REDIRECT_LAB_ARTIFACTS``), which CI keeps.
-Lessons run on a copy of ``notebooks/`` with the outputs cleared, so what is checked came
-from this run, and the stored outputs nbval checks are never touched.
+One episode is also run from JupyterLab's own UI (*Run ▸ Run All Cells* in a real
+kernel, on a copy with its outputs cleared), to prove that route works.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 import pytest
 
 from labserver.clients.chromium import LAUNCH_ARGS, find_browser
-from labserver.teaching.environment import lessons, missing_needs
+from labserver.teaching.environment import lessons
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = lessons(ROOT / "notebooks")
@@ -40,6 +42,10 @@ ARTIFACTS = Path(os.environ.get("REDIRECT_LAB_ARTIFACTS", ROOT / "artifacts")) /
 VIEWPORT = {"width": 1280, "height": 900}
 RUN_TIMEOUT_SECONDS = 6 * 60
 """A whole lesson, browser lessons included, on a loaded 2-core machine."""
+
+RUN_FROM_THE_UI = "01_anatomy_of_a_redirect.ipynb"
+"""The episode run with *Run All Cells* from JupyterLab's UI (the others are rendered from
+their stored outputs): the first a learner meets, with a diagram and coloured tables."""
 
 DRAWN = ".jp-RenderedMermaid :is(svg, img[src^='data:image/svg+xml'])"
 """A Mermaid diagram JupyterLab has drawn: inline SVG, or (as 4.6 does) an SVG image."""
@@ -99,8 +105,8 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]
     root = home / "notebooks"
     shutil.copytree(ROOT / "notebooks", root,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    for lesson in root.glob("*.ipynb"):
-        _clear_outputs(lesson)
+    shutil.copy(root / RUN_FROM_THE_UI, root / f"ran-{RUN_FROM_THE_UI}")
+    _clear_outputs(root / f"ran-{RUN_FROM_THE_UI}")
     settings = home / "settings"
     for name, values in SETTINGS.items():
         path = settings / name
@@ -157,11 +163,13 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-OPEN_ALONE = """async (path) => {
+OPEN_ALONE = """async ([path, start]) => {
   // Open the notebook, then close every other tab (the last lesson, the launcher):
-  // the earlier lesson was saved and its kernel shut down by then.
+  // the earlier lesson was saved and its kernel shut down by then. A notebook only
+  // rendered starts no kernel.
   const app = window.jupyterapp;
-  const opened = await app.commands.execute('docmanager:open', {path});
+  const opened = await app.commands.execute('docmanager:open',
+      {path, kernelPreference: {shouldStart: start, canStart: start}});
   for (const widget of [...app.shell.widgets('main')]) {
     if (widget !== opened) widget.dispose();
   }
@@ -178,8 +186,9 @@ class LabTab:
         self._context = None
         self._page = None
 
-    def open(self, lesson: Path):
-        """The tab, showing ``lesson`` (and nothing else) at the test's window size."""
+    def open(self, lesson: Path, run: bool = False):
+        """The tab, showing ``lesson`` (and nothing else) at the test's window size; with
+        ``run``, its kernel started."""
         if self._page is None:
             self._context = self._browser.new_context(viewport=VIEWPORT)
             self._page = self._context.new_page()
@@ -188,7 +197,7 @@ class LabTab:
             self._page.wait_for_function("() => window.jupyterapp !== undefined")
             self._page.evaluate("() => window.jupyterapp.restored.then(() => null)")
         self._page.set_viewport_size(VIEWPORT)
-        self._page.evaluate(OPEN_ALONE, lesson.name)
+        self._page.evaluate(OPEN_ALONE, [lesson.name, run])
         return self._page
 
     def discard(self) -> None:
@@ -361,35 +370,117 @@ def _screenshot(page, lesson: Path, theme: str = "light") -> Path:
     return path
 
 
+DIAGRAM_CONTRAST = """async () => {
+  // WCAG 2.2 contrast of each diagram label on what lies under it. JupyterLab draws a
+  // diagram as an SVG image; a copy of it is laid over the page for a moment, so the
+  // browser can say which shapes lie under each label and what colour they paint.
+  const rgba = (css) => (css.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => {
+      v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const pageUnder = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const [r, g, b, a = 1] = rgba(getComputedStyle(e).backgroundColor);
+      if (a === 1) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
+  const host = document.createElement('div');
+  host.style.cssText = 'position: fixed; left: 0; top: 0; z-index: 2147483647;';
+  document.body.appendChild(host);
+  const worst = [];
+  try {
+    const images = ".jp-RenderedMermaid img[src^='data:image/svg+xml']";
+    for (const img of document.querySelectorAll(images)) {
+      const page = pageUnder(img);
+      const data = img.src.slice(img.src.indexOf(',') + 1);
+      const text = img.src.includes(';base64,') ? atob(data) : decodeURIComponent(data);
+      const svg = document.importNode(
+        new DOMParser().parseFromString(text, 'image/svg+xml').documentElement, true);
+      host.replaceChildren(svg);
+      // A label is the innermost element holding its words: a <tspan> (or a <text>
+      // without one), or the HTML inside a <foreignObject>, as flowcharts draw them.
+      const leaves = [...svg.querySelectorAll('text, tspan, foreignObject *')].filter(
+        (e) => e.textContent.trim() && ![...e.children].some((c) => c.textContent.trim()));
+      for (const label of leaves) {
+        const box = label.getBoundingClientRect();
+        if (!box.width) continue;
+        const html = !(label instanceof SVGElement);
+        const layers = [];
+        for (const e of document.elementsFromPoint(box.x + box.width / 2,
+                                                   box.y + box.height / 2)) {
+          if (e === svg || !svg.contains(e)) break;
+          const shape = ['rect', 'circle', 'ellipse', 'polygon', 'path'].includes(e.tagName);
+          if (e === label || (e instanceof SVGElement && !shape)) continue;  // text, groups
+          const style = getComputedStyle(e);
+          const paint = e instanceof SVGElement ? style.fill : style.backgroundColor;
+          const [r, g, b, a = 1] = rgba(paint);
+          const opacity = e instanceof SVGElement ? Number(style.fillOpacity || 1) : 1;
+          const alpha = a * opacity * Number(style.opacity || 1);
+          if (paint === 'none' || !(alpha > 0)) continue;
+          layers.push([[r, g, b], alpha]);
+        }
+        let bg = page;
+        for (const [colour, alpha] of layers.reverse()) {
+          bg = colour.map((c, i) => alpha * c + (1 - alpha) * bg[i]);
+        }
+        const style = getComputedStyle(label);
+        const [tr, tg, tb] = rgba(html ? style.color : style.fill);
+        const [hi, lo] = [lum(bg), lum([tr, tg, tb])].sort((x, y) => y - x);
+        worst.push([(hi + 0.05) / (lo + 0.05), label.textContent.trim()]);
+      }
+    }
+  } finally {
+    host.remove();
+  }
+  worst.sort((x, y) => x[0] - y[0]);
+  return worst.slice(0, 3);
+}"""
+"""The three least readable diagram labels on the page."""
+
+COLLAPSED = ".jp-Cell .jp-InputPlaceholder"
+"""A code cell whose source JupyterLab shows collapsed (a check or a solution)."""
+
+
+def _hidden_sources(notebook: dict) -> int:
+    return sum(1 for cell in notebook["cells"]
+               if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"))
+
+
 FIRST_HALF, SECOND_HALF = LESSONS[0::2], LESSONS[1::2]
-"""The lessons are checked in two modules (this one and ``test_jupyterlab_ui_second_half``),
+"""The notebooks are checked in two modules (this one and ``test_jupyterlab_ui_second_half``),
 each with its own JupyterLab and browser: with ``--dist loadfile`` two workers take one
-each and run them side by side, instead of one worker running every lesson alone."""
+each and run them side by side."""
 
 
 @needs_browser
 @pytest.mark.parametrize("lesson", FIRST_HALF, ids=[p.stem for p in FIRST_HALF])
-def test_lesson_runs_cleanly_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,
-                                           tab: LabTab) -> None:
+def test_lesson_reads_well_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,
+                                         tab: LabTab) -> None:
     check_in_jupyterlab(lesson, jupyterlab, tab)
 
 
+def _legible(page, lesson: Path, state: str, tables: int, diagrams: int) -> None:
+    lowest = page.evaluate(CONTRAST)
+    assert lowest or not tables, f"{lesson.name}: no coloured cell was measured"
+    assert all(ratio >= 4.5 for ratio, _ in lowest), \
+        f"{lesson.name}, {state}: text below WCAG AA contrast: {lowest}"
+    labels = page.evaluate(DIAGRAM_CONTRAST)
+    assert labels or not diagrams, f"{lesson.name}: no diagram label was measured"
+    assert all(ratio >= 4.5 for ratio, _ in labels), \
+        f"{lesson.name}, {state}: diagram labels below WCAG AA contrast: {labels}"
+
+
 def check_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab, tab: LabTab) -> None:
-    """Run ``lesson`` from JupyterLab's UI and check what a learner would see."""
-    missing = missing_needs(lesson)
-    if missing:
-        pytest.skip("; ".join(missing))
+    """Open ``lesson`` with its stored outputs in the dark theme, and check what a learner
+    would see there, then in the light theme, then in the dark theme switched to."""
+    stored = json.loads(lesson.read_text(encoding="utf-8"))
+    diagrams, tables = _expected(stored)
     page = tab.open(lesson)
     passed = False
     try:
-        ran = _run_all_cells(page, lesson, jupyterlab)
-        errors = [f"cell {n}: {o['ename']}: {o['evalue']}"
-                  for n, cell in enumerate(ran["cells"], start=1)
-                  for o in cell.get("outputs", []) if o["output_type"] == "error"]
-        assert not errors, f"{lesson.name} errored in JupyterLab: {errors}"
-        assert not _unrun(ran), f"{lesson.name}: cells {_unrun(ran)} did not run"
-
-        diagrams, tables = _expected(ran)
+        _use_theme(page, "dark")
+        page = tab.open(lesson)  # drawn in the dark theme, as a learner who reads in it sees
         page.wait_for_function(
             f"() => document.querySelectorAll(`{DRAWN}`).length >= {diagrams}",
             timeout=30_000)
@@ -399,14 +490,45 @@ def check_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab, tab: LabTab) -> No
             f"{lesson.name}: {drawn} of {diagrams} Mermaid diagrams drawn, {warnings} failed"
         shown = page.locator("table[id^='T_lab_']").count()
         assert shown == tables, f"{lesson.name}: {shown} of {tables} coloured tables shown"
-        for theme in THEMES:  # a learner may read in either; both must be legible
+        collapsed = page.locator(COLLAPSED).count()
+        assert collapsed == _hidden_sources(stored), (
+            f"{lesson.name}: {collapsed} cells shown collapsed, "
+            f"{_hidden_sources(stored)} stored so")
+        _painted(page)
+        _legible(page, lesson, "opened in the dark theme", tables, diagrams)
+        for theme in ("light", "dark"):  # switched to, after the page was drawn
             _use_theme(page, theme)
-            lowest = page.evaluate(CONTRAST)
-            assert lowest or not tables, f"{lesson.name}: no coloured cell was measured"
-            assert all(ratio >= 4.5 for ratio, _ in lowest), \
-                f"{lesson.name}, {theme} theme: text below WCAG AA contrast: {lowest}"
+            _legible(page, lesson, f"switched to the {theme} theme", tables, diagrams)
             _screenshot(page, lesson, theme)
         _use_theme(page, "light")
+        passed = True
+    finally:
+        if not passed:
+            tab.discard()
+
+
+@needs_browser
+def test_an_episode_runs_cleanly_from_jupyterlabs_own_run_all(jupyterlab: JupyterLab,
+                                                               tab: LabTab) -> None:
+    """JupyterLab's *Run All Cells* in a real kernel, on a copy without outputs: no cell
+    errors or is left unrun, and what it draws is all there."""
+    lesson = jupyterlab.root / f"ran-{RUN_FROM_THE_UI}"
+    page = tab.open(lesson, run=True)
+    passed = False
+    try:
+        ran = _run_all_cells(page, lesson, jupyterlab)
+        errors = [f"cell {n}: {o['ename']}: {o['evalue']}"
+                  for n, cell in enumerate(ran["cells"], start=1)
+                  for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        assert not errors, f"{lesson.name} errored in JupyterLab: {errors}"
+        assert not _unrun(ran), f"{lesson.name}: cells {_unrun(ran)} did not run"
+        diagrams, tables = _expected(ran)
+        assert (diagrams, tables) == _expected(
+            json.loads((ROOT / "notebooks" / RUN_FROM_THE_UI).read_text(encoding="utf-8")))
+        page.wait_for_function(
+            f"() => document.querySelectorAll(`{DRAWN}`).length >= {diagrams}", timeout=30_000)
+        assert page.locator("table[id^='T_lab_']").count() == tables
+        _screenshot(page, lesson, "run-all")
         passed = True
     finally:
         if not passed:
@@ -420,3 +542,4 @@ def test_the_lessons_have_diagrams_and_coloured_tables_for_the_ui_test_to_check(
     counts = [_expected(json.loads(p.read_text(encoding="utf-8"))) for p in LESSONS]
     assert sum(d for d, _ in counts) >= 2
     assert sum(t for _, t in counts) >= 2
+    assert sum(_hidden_sources(json.loads(p.read_text(encoding="utf-8"))) for p in LESSONS) >= 2

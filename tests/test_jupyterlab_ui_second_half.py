@@ -1,4 +1,4 @@
-"""The other half of the lessons, run from JupyterLab's UI (see ``test_jupyterlab_ui``).
+"""The other half of the notebooks, opened in JupyterLab (see ``test_jupyterlab_ui``).
 
 A module of its own, with its own JupyterLab and browser, so that pytest-xdist
 (``--dist loadfile``) gives it to another worker than the first half's.
@@ -23,6 +23,6 @@ from test_jupyterlab_ui import (  # noqa: F401  (pytest finds the fixtures by na
 
 @needs_browser
 @pytest.mark.parametrize("lesson", SECOND_HALF, ids=[p.stem for p in SECOND_HALF])
-def test_lesson_runs_cleanly_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,  # noqa: F811
-                                           tab: LabTab) -> None:  # noqa: F811
+def test_lesson_reads_well_in_jupyterlab(lesson: Path, jupyterlab: JupyterLab,  # noqa: F811
+                                         tab: LabTab) -> None:  # noqa: F811
     check_in_jupyterlab(lesson, jupyterlab, tab)

@@ -248,3 +248,45 @@ def course_map(folder: Path | None = None, prefix: str = "") -> str:
              "| Page | What it holds |", "|---|---|"]
     rows += [f"| {_link(e, prefix)} | {e.learn} |" for e in COURSE if e.kind == "reference"]
     return "\n".join(rows)
+
+
+def refresh(folder: Path | None = None) -> list[str]:
+    """Write what the course generates into the notebooks and the README: each stated time
+    (the estimate, rounded up to 5 minutes), each footer, the index's map and the README's.
+    Run after editing an episode (``python -m labserver.teaching.course``), before the
+    README's command that refreshes the stored outputs; returns what it changed."""
+    from .environment import REPOSITORY_LESSONS
+
+    folder = folder or REPOSITORY_LESSONS
+    _TITLES.clear()
+    changed = []
+    for episode in COURSE:
+        path = folder / episode.file
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cells = notebook["cells"]
+        minutes = 5 * -(-estimate_minutes(notebook) // 5)
+        first = re.sub(r"about \d+ minutes", f"about {minutes:.0f} minutes",
+                       "".join(cells[0]["source"]))
+        texts = {0: first, len(cells) - 1: footer(episode)}
+        if episode.kind == "index":
+            texts[1] = "## The course\n\n" + course_map(folder)
+        stale = [i for i, text in texts.items() if "".join(cells[i]["source"]) != text]
+        for index in stale:
+            cells[index]["source"] = texts[index].splitlines(keepends=True)
+            changed.append(f"{episode.file}: cell {index}")
+        if stale:
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+    readme = folder.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("## The course\n\n") + len("## The course\n\n")
+    end = text.index("\n\n## ", start)
+    fresh = text[:start] + course_map(folder, prefix="notebooks/") + text[end:]
+    if fresh != text:
+        readme.write_text(fresh, encoding="utf-8")
+        changed.append("README.md: the course map")
+    return changed
+
+
+if __name__ == "__main__":
+    print("\n".join(refresh()) or "the course's generated parts are current")

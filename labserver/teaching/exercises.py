@@ -217,7 +217,7 @@ def grade_matrix(predictions: Mapping[int, str], observed: pd.DataFrame) -> Verd
 
 APP_CLIENTS: tuple[type[Client], ...] = (HttpxClient, RequestsClient)
 """The clients a fixed redirect must keep the method and body for. urllib is left out on
-purpose: it refuses to follow any redirect of a body (lesson 08), so no fix could pass."""
+purpose: it refuses to follow any redirect of a body (episode 08), so no fix could pass."""
 
 
 def check_redirect_app(blueprint: Blueprint, path: str, target: str = "/echo",

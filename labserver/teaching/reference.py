@@ -116,7 +116,7 @@ SITUATIONS: dict[str, dict[str, bool]] = {
     "The shop is closed today; people browsing its pages go to a notice page instead":
         {"permanent": False, "keep_method_and_body": False},
 }
-"""Lesson 22's exercise, in prose: the facts :func:`choose_redirect` needs stay here, so
+"""Episode 07's exercise, in prose: the facts :func:`choose_redirect` needs stay here, so
 working them out from the sentence is the learner's part."""
 
 
@@ -148,7 +148,10 @@ def decision_diagram() -> object:
     """:data:`DECISION_MERMAID` as Markdown, which JupyterLab draws as a diagram."""
     from IPython.display import Markdown
 
-    return Markdown(f"```mermaid\n{DECISION_MERMAID}\n```")  # type: ignore[no-untyped-call]
+    from .display import MERMAID_THEME
+
+    return Markdown(  # type: ignore[no-untyped-call]
+        f"```mermaid\n{MERMAID_THEME}\n{DECISION_MERMAID}\n```")
 
 
 def glossary() -> pd.DataFrame:
