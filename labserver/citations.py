@@ -64,8 +64,10 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "redirection", f"{_RFC9110}#name-307-temporary-redirect")),
     ("rfc9110-308", Citation(
         "RFC 9110", "§15.4.9", "308 Permanent Redirect",
-        "like 301, except that it does not allow changing the request method from POST to "
-        "GET (the section has no MUST NOT of its own; other methods are kept by §15.4)",
+        "the target resource has been assigned a new permanent URI, and a 308 response is "
+        "heuristically cacheable; the section says nothing of the method (RFC 9110 §15.4: "
+        "307 and 308 \"were later added to unambiguously indicate method-preserving "
+        "redirects\")",
         f"{_RFC9110}#name-308-permanent-redirect")),
     ("rfc9110-heuristic", Citation(
         "RFC 9110", "§15.1", "Overview of Status Codes",
@@ -89,8 +91,10 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "https://www.rfc-editor.org/rfc/rfc5789.html#section-2")),
     ("rfc9111-heuristic", Citation(
         "RFC 9111", "§4.2.2", "Calculating Heuristic Freshness",
-        "a cache may assign a heuristic freshness only where the status code is "
-        "heuristically cacheable (defined in RFC 9110 §15.1)",
+        "a cache MUST NOT use a heuristic when the response states an explicit expiration "
+        "time; so heuristics apply only to responses without explicit freshness whose status "
+        "code is heuristically cacheable (RFC 9110 §15.1), or that are marked explicitly "
+        "cacheable (e.g. with public)",
         "https://www.rfc-editor.org/rfc/rfc9111.html#name-calculating-heuristic-fresh")),
     ("rfc7238", Citation(
         "RFC 7238", "", "The HTTP Status Code 308 (Permanent Redirect)",
@@ -98,7 +102,9 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "https://www.rfc-editor.org/rfc/rfc7238.html")),
     ("rfc7538", Citation(
         "RFC 7538", "§3", "308 Permanent Redirect",
-        "308 on the standards track, April 2015 (obsoletes RFC 7238; now part of RFC 9110)",
+        "308 is similar to 301 (Moved Permanently), except that it does not allow changing "
+        "the request method from POST to GET; standards track, April 2015 (obsoletes RFC "
+        "7238; obsoleted by RFC 9110)",
         "https://www.rfc-editor.org/rfc/rfc7538.html#section-3")),
     ("rfc9700-307", Citation(
         "RFC 9700", "§4.12", "307 Redirect",
@@ -200,10 +206,15 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "https://curl.se/docs/manpage.html#-v")),
     ("curl-location", Citation(
         "curl", "manual, --location", "curl(1)",
-        "headers set with -H go to every host of the chain, except Authorization and "
-        "Cookie, which are sent only while scheme, host and port stay those of the first "
-        "URL (--location-trusted sends them everywhere)",
+        "headers set with -H go to every host of the chain, except credentials and a "
+        "Cookie set with -H, which curl sends only to \"the initial host\" "
+        "(--location-trusted sends them everywhere)",
         "https://curl.se/docs/manpage.html#-L")),
+    ("curl-auth-allowed-to-host", Citation(
+        "curl", "lib/vauth/vauth.c (Curl_auth_allowed_to_host)", "curl source",
+        "after a redirect, authentication and cookies go on only if host name, port and "
+        "scheme all equal those of the first URL, unless --location-trusted is set",
+        "https://github.com/curl/curl/blob/master/lib/vauth/vauth.c")),
     ("curl-follow", Citation(
         "curl", "manual, --follow (curl 8.16 and later)", "curl(1)",
         "--follow keeps a method set with -X only after 307 and 308, unlike -L",
@@ -325,6 +336,11 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "on a cross-origin hop it also deletes Cookie and Host, the forbidden headers "
         "Node does not enforce",
         "https://github.com/nodejs/undici/blob/main/lib/web/fetch/index.js")),
+    ("wget-no-cookies", Citation(
+        "GNU Wget", "manual, HTTP Options (--no-cookies)", "GNU Wget manual",
+        "the default is to use cookies (kept for the run; storing them is not on by "
+        "default); --no-cookies disables them",
+        "https://www.gnu.org/software/wget/manual/wget.html#HTTP-Options")),
     ("wget-manual", Citation(
         "GNU Wget", "manual, HTTP Options (--method, --body-file, --max-redirect)",
         "GNU Wget manual",
@@ -371,13 +387,14 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "https://werkzeug.palletsprojects.com/en/stable/middleware/proxy_fix/")),
     ("uvicorn-proxy-headers", Citation(
         "Uvicorn docs", "Settings", "--proxy-headers, --forwarded-allow-ips",
-        "X-Forwarded-Proto and X-Forwarded-For set the scheme and client address (on by "
-        "default), trusted only from the addresses --forwarded-allow-ips lists (by "
-        "default 127.0.0.1)", "https://www.uvicorn.org/settings/#http")),
+        "--proxy-headers (on by default) lets X-Forwarded-Proto and X-Forwarded-For set the "
+        "scheme and client address, trusted only from the addresses --forwarded-allow-ips "
+        "lists (by default the FORWARDED_ALLOW_IPS environment variable if set, else "
+        "127.0.0.1)", "https://www.uvicorn.org/settings/#http")),
     ("nginx-proxy-set-header", Citation(
         "nginx docs", "ngx_http_proxy_module", "proxy_set_header",
         "sets a field of the request passed to the proxied server, replacing one the "
-        "client sent; by default only Host ($proxy_host) and Connection (close) are set",
+        "client sent; by default only Host (\\$proxy_host) and Connection (close) are set",
         "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header")),
     ("rfc7239-forwarded", Citation(
         "RFC 7239", "§5.4", "Forwarded HTTP Extension: \"proto\"",
@@ -423,7 +440,7 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
     ("nginx-keepalive", Citation(
         "nginx docs", "ngx_http_core_module", "keepalive_timeout, keepalive_requests",
         "nginx keeps a client connection open for further requests (75 s and 1000 "
-        "requests by default); $connection and $connection_requests name it in a log",
+        "requests by default); \\$connection and \\$connection_requests name it in a log",
         "https://nginx.org/en/docs/http/ngx_http_core_module.html#keepalive_timeout")),
     ("har-1.2", Citation(
         "HTTP Archive (HAR) format", "1.2", "W3C Web Performance WG draft",
@@ -458,8 +475,11 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html")),
     ("aws-imdsv2", Citation(
         "AWS", "EC2 User Guide", "Configure the instance metadata options (IMDSv2)",
-        "the metadata service at 169.254.169.254 serves the instance role's credentials; "
-        "IMDSv2 answers only requests carrying a session token obtained with a PUT",
+        "the instance metadata service at 169.254.169.254 serves the instance role's "
+        "temporary credentials under /latest/meta-data/iam/security-credentials/; with "
+        "HttpTokens set to required (IMDSv2 required) every request must carry a session "
+        "token, which a PUT to /latest/api/token issues; with optional, a request without "
+        "one is still answered (IMDSv1)",
         "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/"
         "configuring-instance-metadata-service.html")),
     ("httpx-event-hooks", Citation(

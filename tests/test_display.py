@@ -48,7 +48,8 @@ def test_conformance_html_is_identical_across_runs_and_has_no_random_id(server):
 def test_conformance_marks_what_rfc_9110_forbids_and_where_fetch_differs(server):
     with HttpxClient() as client:
         table = conformance(run_matrix(server, client)).table
-    assert table.loc["PUT", 302] == "GET ✗RFC ≠Fetch"
+    assert table.loc["PUT", 302] == "GET ✗Content-Type ✗RFC ≠Fetch"
+    assert table.loc["DELETE", 302] == "GET ✗RFC ≠Fetch"
     assert table.loc["POST", 307] == "POST"
 
 
@@ -66,7 +67,7 @@ def test_body_matrix_says_whether_the_body_arrived():
          "body_arrived": True, "error": "", "outcome": "followed"},
     ])
     table = matrix(frame, value="body")
-    assert table.loc["PUT", 302] == "PUT, body lost" and table.loc["PUT", 307] == "PUT + body"
+    assert table.loc["PUT", 302] == "PUT, body dropped" and table.loc["PUT", 307] == "PUT + body"
 
 
 def test_sequence_diagram_draws_each_hop_and_marks_the_method_change(server):
@@ -75,14 +76,30 @@ def test_sequence_diagram_draws_each_hop_and_marks_the_method_change(server):
     with HttpxClient() as client, server.journal.watch() as hops:
         client.send("POST", server.url + "/redirect/303", body=b"x")
     diagram = repr(sequence_diagram(hops))
-    assert diagram.splitlines()[:3] == ["sequenceDiagram", "    participant C as client",
-                                        "    participant S1 as lab"]
+    assert diagram.splitlines()[1:4] == ["sequenceDiagram", "    participant C as client",
+                                         "    participant S1 as lab"]
     assert "C->>S1: POST /redirect/303 (1 byte)" in diagram
     assert "S1-->>C: 303 Location /echo" in diagram
     assert "Note over C,S1: method changed: POST → GET, body dropped" in diagram
     # on a band of the palette's amber, the colour of "method changed" everywhere
     assert "    rect rgba(245, 158, 11, 0.35)\n    C->>S1: GET /echo\n" in diagram
     assert sequence_diagram(hops)._repr_markdown_().startswith("```mermaid\n")
+
+
+def test_every_diagram_is_drawn_light_with_its_labels_on_a_white_band(server):
+    """JupyterLab draws a diagram once, in the theme of that moment: one drawn light and read
+    after a switch to the dark theme had dark labels on a dark page (1.5:1)."""
+    from labserver import sequence_diagram
+    from labserver.teaching.display import DIAGRAM_PAGE, MERMAID_THEME
+    from labserver.teaching.reference import decision_diagram
+
+    with HttpxClient() as client, server.journal.watch() as hops:
+        client.send("GET", server.url + "/redirect/302")
+    lines = repr(sequence_diagram(hops)).splitlines()
+    assert lines[0] == MERMAID_THEME and '"theme": "default"' in MERMAID_THEME
+    first_message = next(i for i, line in enumerate(lines) if "->>" in line)
+    assert lines[first_message - 1] == f"    rect {DIAGRAM_PAGE}" and lines[-1] == "    end"
+    assert decision_diagram().data.splitlines()[1] == MERMAID_THEME
 
 
 def test_the_api_move_diagram_marks_no_method_change():
@@ -99,7 +116,7 @@ def test_the_api_move_diagram_marks_no_method_change():
             for method, path, body in calls:
                 client.request(method, path, json=body)
     diagram = repr(sequence_diagram(hops))
-    assert "rect" not in diagram and "method changed" not in diagram
+    assert "rect rgba" not in diagram and "method changed" not in diagram
     assert "body dropped" not in diagram
 
 
@@ -110,7 +127,7 @@ def test_a_302_post_gets_exactly_one_band(server):
         client.send("POST", server.url + "/redirect/302", body=b"x")
         client.send("GET", server.url + "/echo")
     diagram = repr(sequence_diagram(hops))
-    assert diagram.count("    rect ") == 1
+    assert diagram.count("    rect rgba(") == 1  # the white band behind every message aside
     assert "method changed: POST → GET, body dropped" in diagram
 
 
@@ -204,10 +221,41 @@ def test_departures_list_only_what_a_browser_would_send_differently(server):
 
     with HttpxClient() as client:
         table = departures(run_matrix(server, client)).table
-    assert list(table.index) == [("httpx", m, "302")
-                                 for m in ("PUT", "PATCH", "DELETE", "OPTIONS")]
+    assert list(table.index) == [
+        ("httpx", "POST", "301, 302"),
+        *[("httpx", m, "302") for m in ("PUT", "PATCH", "DELETE", "OPTIONS")],
+        *[("httpx", m, "303") for m in ("POST", "PUT", "PATCH")]]
     assert table.loc[("httpx", "PUT", "302")].tolist() == [
-        "GET, body lost", "PUT + body", "RFC 9110 does not allow it"]
+        "GET, body dropped, Content-Type kept", "PUT + body",
+        "does not allow it; should remove Content-Type"]
+
+
+def _switched(client: str, content_type_arrived: bool) -> dict:
+    """A POST that a 303 turned into a GET without its body, as the matrix records it."""
+    return {"client": client, "code": 303, "method": "POST", "body_sent": True,
+            "hops": "", "hop_count": 2, "final_method": "GET", "final_status": 200,
+            "body_arrived": False, "content_type_arrived": content_type_arrived,
+            "authorization_arrived": False, "outcome": "followed", "error": ""}
+
+
+def test_a_client_that_keeps_content_type_on_a_switched_get_is_listed_as_a_departure():
+    from labserver import departures
+
+    frame = pd.DataFrame([_switched("keeps it", True), _switched("like a browser", False)])
+    table = departures(frame).table
+    assert list(table.index) == [("keeps it", "POST", "303")]
+    assert table.loc[("keeps it", "POST", "303")].tolist() == [
+        "GET, body dropped, Content-Type kept", "GET, body dropped, Content-Type removed",
+        "as it says; should remove Content-Type"]
+
+
+def test_conformance_marks_a_content_type_kept_on_a_switched_get():
+    frame = pd.DataFrame([_switched("keeps it", True)])
+    table = conformance(frame)
+    assert table.table.loc["POST", 303] == "GET ✗Content-Type ≠Fetch"
+    assert any(key.startswith("✗Content-Type") for key in table.legend)
+    assert conformance(pd.DataFrame([_switched("like a browser", False)])).table.loc[
+        "POST", 303] == "GET"
 
 
 def test_hops_frame_html_reads_paths_from_the_left_and_is_stable(server):
@@ -225,7 +273,7 @@ def test_per_method_colours_what_arrived_and_says_what_was_sent(server):
     with HttpxClient() as client:
         table = per_method(run_matrix(server, client, codes=(302,)))
     assert table.table.loc["PUT", "sent"] == "PUT + body"
-    assert table.table.loc["PUT", "arrived"] == "GET, body lost"
+    assert table.table.loc["PUT", "arrived"] == "GET, body dropped"
     assert table.styles.loc["PUT", "arrived"] == PALETTE["method changed"]
     assert table.styles.loc["HEAD", "arrived"] == ""
     assert table.table.loc["GET", "Content-Type arrived"] == ""  # nothing was sent to keep
@@ -271,9 +319,21 @@ def test_the_cache_grid_says_reused_in_blue():
     reuse = pd.DataFrame({"code": [301, 302], "cache": ["none", "none"], "hishel": [2, 2],
                           "chromium": [1, 2]})
     grid = reuse_grid(reuse)
-    assert grid.table.loc["none", ("chromium", 301)] == "reused"
-    assert grid.table.loc["none", ("hishel", 301)] == "asked again"
-    assert grid.styles.loc["none", ("chromium", 301)] == PALETTE["from cache"]
+    assert grid.table.loc[("none", "chromium"), 301] == "reused"
+    assert grid.table.loc[("none", "hishel"), 301] == "asked again"
+    assert grid.styles.loc[("none", "chromium"), 301] == PALETTE["from cache"]
+
+
+def test_the_cache_grid_shows_every_cache_that_ran_firefox_included():
+    """Lesson 13's sentences are about hishel, Chromium and Firefox: its grid shows all three."""
+    from labserver.teaching.display import reuse_grid
+
+    reuse = pd.DataFrame({"code": [301, 308], "cache": ["none", "none"], "hishel": [2, 2],
+                          "chromium": [1, 1], "firefox": [2, 2]})
+    grid = reuse_grid(reuse)
+    assert list(grid.table.index.get_level_values("cache ↓")) == ["hishel", "chromium", "firefox"]
+    assert grid.table.loc[("none", "firefox")].tolist() == ["asked again", "asked again"]
+    assert "firefox" in repr(grid)
 
 
 def test_an_answer_from_the_cache_is_drawn_between_the_client_and_its_cache(server):

@@ -10,6 +10,7 @@ from labserver.experiments.spec import (
     BODY_DROPPED,
     NOT_ALLOWED,
     NOT_FOLLOWED,
+    TYPE_KEPT,
     compare,
     differences,
     expect,
@@ -77,7 +78,7 @@ def test_differences_keep_only_rows_that_depart_from_a_standard():
 
 
 def test_a_put_kept_after_a_301_but_without_its_body_departs_from_both_standards():
-    """requests after a 301: PUT arrives, body lost. Same method, different request."""
+    """requests after a 301: PUT arrives, body dropped. Same method, different request."""
     observed = pd.DataFrame([_row(301, "PUT", "PUT", body_sent=True, body_arrived=False)])
     result = compare(observed)
     assert result.body_verdict.tolist() == [BODY_DROPPED]
@@ -90,6 +91,20 @@ def test_conformance_marks_an_empty_bodied_put_after_a_301():
     table = conformance(pd.DataFrame([row]))
     assert table.table.loc["PUT", 301] == "PUT ✗body ≠Fetch"
     assert table.styles.loc["PUT", 301] == PALETTE["body dropped"]
+
+
+def test_a_get_that_keeps_content_type_after_a_switch_is_not_the_request_a_browser_sends():
+    kept = {**_row(303, "POST", "GET", body_sent=True), "content_type_arrived": True}
+    removed = {**kept, "content_type_arrived": False}
+    result = compare(pd.DataFrame([kept, removed]))
+    assert result.matches_fetch.tolist() == [True, True]  # same method and body
+    assert result.type_verdict.tolist() == [TYPE_KEPT, ""]
+    assert result.same_request_as_fetch.tolist() == [False, True]
+
+
+def test_a_frame_without_content_type_is_compared_on_method_and_body():
+    result = compare(pd.DataFrame([_row(303, "POST", "GET", True), _row(301, "PUT", "PUT", True)]))
+    assert result.same_request_as_fetch.tolist() == [True, False]
 
 
 def test_308_is_not_cited_with_a_must_not_of_its_own():

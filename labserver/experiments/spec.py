@@ -39,6 +39,12 @@ ALLOWED = "RFC 9110 allows it"
 NOT_ALLOWED = "RFC 9110 does not allow it"
 NOT_FOLLOWED = "not followed"
 BODY_DROPPED = "body dropped"
+TYPE_KEPT = "Content-Type kept"
+"""A request that arrived without its body but still carrying the body's Content-Type.
+RFC 9110 §15.4 says to remove it once the method was changed to GET or HEAD; Fetch
+sends it only with the body."""
+TYPE_REMOVED = "Content-Type removed"
+"""A request whose body arrived without the Content-Type that was sent with it."""
 
 
 @dataclass(frozen=True)
@@ -118,9 +124,12 @@ def compare(observed: pd.DataFrame) -> pd.DataFrame:
     """Set each observed row beside RFC 9110 and Fetch, and mark every difference.
 
     ``observed`` is a tidy frame from :func:`labserver.run_matrix`. The result keeps
-    client, code and method and adds: what each standard expects, whether the
-    observation matches Fetch, and the RFC verdict (as specified / allowed / not
-    allowed / not followed).
+    client, code and method and adds: what each standard expects, the RFC verdict (as
+    specified / allowed / not allowed / not followed), ``matches_fetch`` (the method and
+    the body are what Fetch sends), ``type_verdict`` (:data:`TYPE_KEPT` or
+    :data:`TYPE_REMOVED`, the one body header the matrix's requests carry) and
+    ``same_request_as_fetch``: method, body *and* ``Content-Type`` are what a browser
+    sends (a frame without ``content_type_arrived`` is compared on method and body).
     """
     rows = []
     every: list[Any] = list(observed.itertuples(index=False))
@@ -128,13 +137,27 @@ def compare(observed: pd.DataFrame) -> pd.DataFrame:
         e = expect(row.code, row.method)
         body_dropped = bool(row.body_sent and row.final_method == row.method
                             and not row.body_arrived)
+        matches = row.final_method == e.fetch_method and not body_dropped
+        type_arrived = getattr(row, "content_type_arrived", None)
+        type_verdict = ""
+        if type_arrived is not None and row.body_sent and row.final_method:
+            if type_arrived and not row.body_arrived:
+                type_verdict = TYPE_KEPT
+            elif row.body_arrived and not type_arrived:
+                type_verdict = TYPE_REMOVED
+        # Fetch sends the body and its Content-Type exactly when it keeps the method.
+        browser_body = bool(row.body_sent and e.fetch_method == row.method)
+        same_type = type_arrived is None or bool(type_arrived) == browser_body
         rows.append({
             "client": row.client, "code": row.code, "method": row.method,
             "observed": row.final_method or row.outcome,
             "rfc_expects": e.rfc_method, "fetch_expects": e.fetch_method,
             "rfc_verdict": e.rfc_verdict(row.final_method),
             "body_verdict": BODY_DROPPED if body_dropped else "",
-            "matches_fetch": row.final_method == e.fetch_method and not body_dropped,
+            "matches_fetch": matches,
+            "type_verdict": type_verdict,
+            "same_request_as_fetch": bool(matches and same_type
+                                          and bool(row.body_arrived) == browser_body),
             "rfc_rule": e.rfc_rule, "rfc_section": e.rfc_section,
         })
     return pd.DataFrame(rows)

@@ -16,7 +16,16 @@ from pandas.io.formats.style import Styler
 
 from ..experiments.observe import aliased, arrival
 from ..experiments.probes import NO_REQUEST
-from ..experiments.spec import BODY_DROPPED, NOT_ALLOWED, NOT_FOLLOWED, compare, expectations
+from ..experiments.spec import (
+    ALLOWED,
+    AS_SPECIFIED,
+    BODY_DROPPED,
+    NOT_ALLOWED,
+    NOT_FOLLOWED,
+    TYPE_KEPT,
+    compare,
+    expectations,
+)
 from ..server.journal import Entry
 from ..server.lab import LabServer
 from ..vocabulary import CODES, METHODS
@@ -243,21 +252,28 @@ def conformance(frame: pd.DataFrame, caption: str = "") -> StyledTable:
     """The method × code matrix judged against RFC 9110 and the Fetch standard.
 
     Colours are the :data:`PALETTE`'s (what happened); ``✗RFC`` marks a change RFC 9110
-    does not allow, and ``≠Fetch`` a cell where a browser, under Fetch, would differ.
+    does not allow, ``✗body`` a method kept without its body, ``✗Content-Type`` a
+    ``Content-Type`` kept on a request whose body was dropped, and ``≠Fetch`` a cell where
+    a browser, under Fetch, would send another request: another method, body or
+    ``Content-Type`` (the one body header the matrix's requests carry).
     """
     verdicts = compare(frame)
     labels = frame.apply(cell_label, axis=1)
     marked = [label + (" ✗body" if body == BODY_DROPPED else "")
+              + (" ✗Content-Type" if kind == TYPE_KEPT else "")
               + (" ✗RFC" if verdict == NOT_ALLOWED else "") + ("" if same else " ≠Fetch")
-              for label, body, verdict, same in zip(
-                  labels, verdicts["body_verdict"], verdicts["rfc_verdict"],
-                  verdicts["matches_fetch"], strict=True)]
+              for label, body, kind, verdict, same in zip(
+                  labels, verdicts["body_verdict"], verdicts["type_verdict"],
+                  verdicts["rfc_verdict"], verdicts["same_request_as_fetch"], strict=True)]
     data = verdicts.assign(cell=marked, css=_palette_css(frame))
     legend = {**MATRIX_LEGEND,
               "✗body: method kept, body not sent again (a different request; neither "
-              "RFC 9110 nor Fetch drops it)": "",
-              "✗RFC: RFC 9110 does not allow this method change": "",
-              "≠Fetch: a browser would differ": ""}
+              "RFC 9110 nor Fetch drops it)": ""}
+    if (verdicts["type_verdict"] == TYPE_KEPT).any():
+        legend["✗Content-Type: Content-Type kept on a request whose body was dropped (a "
+               "browser sends it only with the body)"] = ""
+    legend.update({"✗RFC: RFC 9110 does not allow this method change": "",
+                   "≠Fetch: a browser would differ": ""})
     return StyledTable(_grid(data, "cell"), _grid(data, "css"), legend, caption)
 
 
@@ -283,27 +299,43 @@ def standards(caption: str = "") -> StyledTable:
 
 
 RFC_SAYS = {BODY_DROPPED: "body not sent again: neither standard does that",
-            NOT_FOLLOWED: "not followed: allowed"}
-"""How :func:`departures` words the RFC 9110 verdicts that are not about the method."""
+            NOT_FOLLOWED: "not followed: allowed", AS_SPECIFIED: "as it says",
+            ALLOWED: "allows it", NOT_ALLOWED: "does not allow it"}
+"""How :func:`departures` words RFC 9110's verdicts, under a column named RFC 9110."""
+
+
+def _rfc_words(verdict: str, body: str, kind: str, switched: bool) -> str:
+    """:func:`departures`' RFC 9110 column for one cell. RFC 9110 §15.4 asks for the
+    content headers to go when the method was changed to GET or HEAD (``switched``)."""
+    said = RFC_SAYS[verdict] if verdict == NOT_ALLOWED else RFC_SAYS.get(body or verdict, verdict)
+    return f"{said}; should remove Content-Type" if kind == TYPE_KEPT and switched else said
 
 
 def departures(frame: pd.DataFrame, caption: str = "") -> StyledTable:
-    """Only the cells where a client sends something other than a browser would.
+    """Only the cells where a client sends another request than a browser would.
 
-    One row per client and method, the codes where it departs from Fetch joined, beside
-    what a browser sends and RFC 9110's verdict, so the eye has a short list to read
-    instead of a matrix to scan for differences.
+    The whole request that arrived is compared: its method, its body and ``Content-Type``
+    (the one body header the matrix's requests carry; Fetch removes it with the body). One
+    row per client and method, the codes where it departs from Fetch joined, beside what a
+    browser sends and RFC 9110's verdict, so the eye has a short list to read instead of a
+    matrix to scan for differences.
     """
     verdicts = compare(frame)
+    kinds = verdicts["type_verdict"].tolist()
     fetch = [arrival(expects, sent, expects == method, "")
-             for expects, sent, method in zip(verdicts["fetch_expects"], frame["body_sent"],
-                                              frame["method"], strict=True)]
-    rfc = [verdict if verdict == NOT_ALLOWED else RFC_SAYS.get(body or verdict, verdict)
-           for body, verdict in zip(verdicts["body_verdict"], verdicts["rfc_verdict"],
-                                    strict=True)]
-    data = frame.assign(arrived=frame.apply(body_label, axis=1), css=_palette_css(frame),
-                        fetch=fetch, rfc=rfc)
-    data = data[~verdicts["matches_fetch"].to_numpy()]
+             + (", Content-Type removed" if kind == TYPE_KEPT and expects != method else "")
+             for expects, sent, method, kind in zip(verdicts["fetch_expects"], frame["body_sent"],
+                                                    frame["method"], kinds, strict=True)]
+    arrived = [label + (f", {kind}" if kind else "")
+               for label, kind in zip(frame.apply(body_label, axis=1), kinds, strict=True)]
+    switched = [final in ("GET", "HEAD") and final != method
+                for final, method in zip(frame["final_method"], frame["method"], strict=True)]
+    rfc = [_rfc_words(verdict, body, kind, switch)
+           for verdict, body, kind, switch in zip(verdicts["rfc_verdict"],
+                                                  verdicts["body_verdict"], kinds, switched,
+                                                  strict=True)]
+    data = frame.assign(arrived=arrived, css=_palette_css(frame), fetch=fetch, rfc=rfc)
+    data = data[~verdicts["same_request_as_fetch"].to_numpy()]
     columns = ["client", "method", "arrived", "fetch", "rfc", "css"]
     rows = (data.groupby(columns, sort=False)["code"]
             .agg(lambda codes: ", ".join(map(str, codes))).reset_index())
@@ -365,19 +397,38 @@ def replays(one_shot: pd.DataFrame, caption: str = "") -> StyledTable:
     return StyledTable(table, styles, MATRIX_LEGEND, caption)
 
 
-def reuse_grid(reuse: pd.DataFrame, caches: tuple[str, ...] = ("hishel", "chromium"),
+def reuse_grid(reuse: pd.DataFrame, caches: tuple[str, ...] | None = None,
                caption: str = "") -> StyledTable:
     """:func:`labserver.cache_reuse`'s counts as words: *reused* (the second visit was
-    answered from the cache, blue) or *asked again* (it reached the server)."""
+    answered from the cache, blue) or *asked again* (it reached the server).
+
+    Every cache that ran is shown (hishel and each browser), unless ``caches`` names
+    some: one row per caching header and cache, one column per code, so three caches
+    still fit a window.
+    """
+    names = list(caches) if caches is not None else [
+        column for column in reuse.columns if column not in ("code", "cache")]
     order = list(dict.fromkeys(reuse["cache"]))
-    table = reuse.pivot(index="cache", columns="code", values=list(caches)).loc[order]
+    stacked = (reuse.pivot(index="cache", columns="code", values=names).loc[order]
+               .stack(level=0, future_stack=True))
+    table = pd.DataFrame(stacked).reindex(names, level=1)
     table = table.map(lambda n: "reused" if n == 1 else "asked again")
-    table.columns.names = ["cache →", "code →"]
-    table.index.name = "redirect sends ↓"
+    table.columns.name = "code →"
+    table.index.names = ["redirect sends ↓", "cache ↓"]
     styles = table.map(lambda cell: PALETTE["from cache"] if cell == "reused" else "")
     legend = {"reused: the second visit never reached the server": PALETTE["from cache"],
               "asked again": ""}
     return StyledTable(table, styles, legend, caption)
+
+
+MERMAID_THEME = '%%{init: {"theme": "default", "themeVariables": {"lineColor": "#8a8a8a"}}}%%'
+"""Every diagram is drawn in Mermaid's light theme whatever JupyterLab's theme is: JupyterLab
+draws a diagram once, in the theme of that moment, so one drawn in the light theme and read
+after a switch to the dark one had dark labels on a dark page. Lines are a grey that shows on
+both pages (3:1 or more), and a sequence diagram's messages sit on :data:`DIAGRAM_PAGE`."""
+
+DIAGRAM_PAGE = "rgb(255, 255, 255)"
+"""The band behind a sequence diagram's messages, so their labels read on either page."""
 
 
 class Diagram:
@@ -409,7 +460,7 @@ def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
     (that is all the server ever saw of them), drawn first on a blue band between the
     client and its cache.
     """
-    lines = ["sequenceDiagram", f"    participant C as {client}"]
+    lines = [MERMAID_THEME, "sequenceDiagram", f"    participant C as {client}"]
     names: list[str] = []
     redirected_by: Entry | None = None
     arrows = []
@@ -448,7 +499,7 @@ def sequence_diagram(hops: Iterable[Entry], servers: tuple[LabServer, ...] = (),
         arrows.append(f"    {server}-->>C: {_mermaid_text(_answer(hop, servers))}")
         if not hop.is_preflight:
             redirected_by = hop
-    return Diagram("\n".join(lines + arrows))
+    return Diagram("\n".join([*lines, f"    rect {DIAGRAM_PAGE}", *arrows, "    end"]))
 
 
 def _answer(hop: Entry, servers: tuple[LabServer, ...]) -> str:
