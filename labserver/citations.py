@@ -393,8 +393,9 @@ CITATIONS: dict[str, Citation] = {c_key: c for c_key, c in [
         "127.0.0.1)", "https://www.uvicorn.org/settings/#http")),
     ("nginx-proxy-set-header", Citation(
         "nginx docs", "ngx_http_proxy_module", "proxy_set_header",
-        "sets a field of the request passed to the proxied server, replacing one the "
-        "client sent; by default only Host (\\$proxy_host) and Connection (close) are set",
+        "allows redefining or appending fields to the request header passed to the proxied "
+        "server; by default only two are redefined: Host (\\$proxy_host) and Connection "
+        "(close)",
         "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header")),
     ("rfc7239-forwarded", Citation(
         "RFC 7239", "§5.4", "Forwarded HTTP Extension: \"proto\"",

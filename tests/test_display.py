@@ -246,7 +246,7 @@ def test_a_client_that_keeps_content_type_on_a_switched_get_is_listed_as_a_depar
     assert list(table.index) == [("keeps it", "POST", "303")]
     assert table.loc[("keeps it", "POST", "303")].tolist() == [
         "GET, body dropped, Content-Type kept", "GET, body dropped, Content-Type removed",
-        "as it says; should remove Content-Type"]
+        "specified; should remove Content-Type"]
 
 
 def test_conformance_marks_a_content_type_kept_on_a_switched_get():

@@ -1,9 +1,10 @@
 """Caches and redirects: which redirects does a cache reuse without asking the server?
 
 RFC 9111 §4.2.2 lets a cache give a response a *heuristic* freshness when the server
-stated none, but only for status codes that RFC 9110 §15.1 defines as "heuristically
-cacheable": among 3xx, 300, 301 and 308. 302, 303 and 307 are reused only with explicit
-freshness (Cache-Control max-age, Expires). The lab asks each redirect twice through a real
+stated none, but only if its status code is one RFC 9110 §15.1 defines as "heuristically
+cacheable" (among 3xx, 300, 301 and 308) or if the server marked it explicitly cacheable
+(``Cache-Control: public``, say). A 302, 303 or 307 with neither is reused only with
+explicit freshness (Cache-Control max-age, Expires). The lab asks each redirect twice through a real
 RFC 9111 cache for httpx (hishel) and through each browser, all at once, and counts in
 the journal how often each one's redirect reached the server.
 """

@@ -1,8 +1,8 @@
 """The cheat sheet: one page per client, every cell computed from a run of the lab.
 
 A cheat sheet typed by hand goes stale the day a client changes; this one is built from
-the lessons' own experiments (the matrix of lesson 08, the credentials of lesson 14, the
-limits of lesson 16), and every cell keeps the journal's hops that show it.
+the lessons' own experiments (the matrix of episode 08, the credentials of episode 12,
+the limits of episode 09), and every cell keeps the journal's hops that show it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ CONTROLS = {
     "curl": "-L to follow; --max-redirs N; --proto-redir =https; --post301/302/303",
     **dict.fromkeys(BROWSERS, 'fetch(url, {redirect: "manual"}) or {redirect: "error"}'),
 }
-"""How to change what each client follows, from its documentation (lessons 08, 09, 16)."""
+"""How to change what each client follows, from its documentation (episodes 08, 09, 10)."""
 
 QUESTIONS = ["follows by default", "how to change it (its docs)", "PUT through a 302",
              "PUT through a 301", "Content-Type on the GET after a 303",
@@ -104,7 +104,7 @@ def cheat_sheet(matrix: pd.DataFrame, defaults: pd.DataFrame, credentials: pd.Da
         row = _cell(credentials, client, scenario="cross-port")
         if row is not None:
             answers["Authorization after a cross-origin 302"] = (
-                "forwarded" if row["authorization_arrived"] else "dropped")
+                "leaked" if row["authorization_arrived"] else "stripped")
             hops["Authorization after a cross-origin 302"] = str(row["hops"])
         row = _cell(limits, client, redirects="chain")
         if row is not None:

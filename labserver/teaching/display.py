@@ -298,10 +298,11 @@ def standards(caption: str = "") -> StyledTable:
     return StyledTable(_grid(data, "cell"), _grid(data, "css"), legend, caption)
 
 
-RFC_SAYS = {BODY_DROPPED: "body not sent again: neither standard does that",
-            NOT_FOLLOWED: "not followed: allowed", AS_SPECIFIED: "as it says",
-            ALLOWED: "allows it", NOT_ALLOWED: "does not allow it"}
-"""How :func:`departures` words RFC 9110's verdicts, under a column named RFC 9110."""
+RFC_SAYS = {BODY_DROPPED: "not specified: the body is not sent again",
+            NOT_FOLLOWED: "allowed: not following", AS_SPECIFIED: "specified",
+            ALLOWED: "allowed", NOT_ALLOWED: "not allowed"}
+"""How :func:`departures` words RFC 9110's verdicts, under a column named RFC 9110: one
+word first (specified, allowed, not allowed, not specified), then why where it needs one."""
 
 
 def _rfc_words(verdict: str, body: str, kind: str, switched: bool) -> str:
