@@ -255,3 +255,22 @@ def test_the_which_redirect_grader_accepts_307_where_its_reason_says_it_works_as
         if "307 works as well" in why:
             assert grade_situations({situation: 307}).right == [situation]
             assert grade_situations({situation: code}).right == [situation]
+
+
+@pytest.mark.parametrize(("words", "lab"), [
+    ("dropped", "removed"), ("not sent", "removed"), ("stripped", "removed"),
+    ("removed", "stripped"), ("not forwarded", "stripped"), ("forwarded", "leaked"),
+    ("stays", "kept")])
+def test_plain_words_for_a_header_or_a_credential_are_read_as_the_labs_own(words, lab):
+    assert grade("t", {"x": words}, {"x": lab}).right == ["x"]
+
+
+@pytest.mark.parametrize(("words", "lab"), [("kept", "removed"), ("leaked", "stripped"),
+                                             ("dropped", "kept"), ("stripped", "leaked")])
+def test_the_opposite_word_stays_wrong(words, lab):
+    assert grade("t", {"x": words}, {"x": lab}).wrong
+
+
+def test_no_body_for_a_request_that_never_had_one_is_right():
+    assert grade("t", {"DELETE": "GET, no body"}, {"DELETE": "GET"}).right == ["DELETE"]
+    assert grade("t", {"DELETE": "GET + body"}, {"DELETE": "GET"}).wrong

@@ -97,9 +97,28 @@ Answer = object
 """What the lab saw for one case; a ``frozenset`` when more than one answer is right."""
 
 
+ALSO_RIGHT: dict[str, frozenset[str]] = {
+    "removed": frozenset({"dropped", "stripped", "not sent", "gone", "not kept"}),
+    "stripped": frozenset({"removed", "not sent", "not forwarded", "not sent on"}),
+    "kept": frozenset({"stays", "stayed", "sent", "still sent"}),
+    "leaked": frozenset({"forwarded", "sent on", "sent to the other origin"}),
+}
+"""Where the lab's word is about a header or a credential, the plain words that say the
+same of it: a learner asked whether ``Content-Language`` survives who writes "dropped"
+means what the glossary calls "removed"."""
+
+
 def _matches(expected: object, seen: Answer) -> bool:
-    options = seen if isinstance(seen, frozenset) else (seen,)
-    return any(_normal(expected) == _normal(option) for option in options)
+    said = _normal(expected)
+    for option in seen if isinstance(seen, frozenset) else (seen,):
+        lab = _normal(option)
+        if said == lab or said in ALSO_RIGHT.get(lab, ()):
+            return True
+        # "GET, no body" for a request that never had one says what the lab saw ("GET")
+        if "body" not in lab and said == f"{lab}, body dropped" and re.search(
+                r"\bno body\b|\bwithout\b", str(expected).lower()):
+            return True
+    return False
 
 
 def _said(seen: Answer) -> str:
