@@ -16,8 +16,8 @@ from labserver.teaching.environment import lessons
 PACKAGE = Path(labserver.__file__).parent
 LESSONS = lessons(PACKAGE.parent / "notebooks")
 
-LAYERS = {"vocabulary": 0, "citations": 0, "server": 1, "clients": 2, "frameworks": 2,
-          "experiments": 3, "teaching": 4, "cli": 5, "__main__": 5, "__init__": 5}
+LAYERS = {"vocabulary": 0, "citations": 0, "children": 0, "server": 1, "clients": 2,
+          "frameworks": 2, "experiments": 3, "teaching": 4, "cli": 5, "__main__": 5, "__init__": 5}
 """Each top-level module or folder of labserver, by how low it sits."""
 
 
