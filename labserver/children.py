@@ -108,6 +108,8 @@ class _Registry:
         """The folder of each child that has one, by the child's pid."""
         self.guardian: subprocess.Popen[bytes] | None = None
         self.spawner: _Spawner | None = None
+        self.swept = False
+        """Whether this process has looked for folders that others left behind."""
         self.pid = os.getpid()
 
     def tell(self, what: str, value: int | str, *, add: bool) -> None:
@@ -115,6 +117,8 @@ class _Registry:
         if not _POSIX:
             return
         if self.guardian is None or self.guardian.poll() is not None:
+            if self.guardian is not None and self.guardian.stdin is not None:
+                _close(self.guardian.stdin)  # the last one's, which has ended
             self.guardian = subprocess.Popen(
                 [sys.executable, "-I", "-c", GUARDIAN, str(STOP_SECONDS)], stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -180,11 +184,47 @@ def _child_side(parent: int, *, die_with_parent: bool) -> Callable[[], None]:
     return child_side
 
 
+OWNERS = ".lab-owners"
+"""In each child's folder: the pid of the process that made it, then its child's."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's: not ours to judge
+    return True
+
+
+def sweep_orphaned_folders(where: Path | None = None) -> list[Path]:
+    """Remove the ``lab-*`` folders in ``where`` (the temporary folder) whose owner and
+    child have both ended: what a guardian ended along with its kernel left behind. Only
+    folders this module made (they hold :data:`OWNERS`) are touched. Returns them."""
+    removed = []
+    for folder in Path(where or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            pids = [int(word) for word in (folder / OWNERS).read_text().split()]
+        except (OSError, ValueError):
+            continue  # not one of ours, or being written
+        if pids and not any(_pid_alive(pid) for pid in pids):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 def make_folder(name: str) -> Path:
     """A new temporary folder ``lab-<name>-…`` for a child: removed by :func:`stop_child` once
-    the child has ended, or by the guardian if this process ends first."""
+    the child has ended, or by the guardian if this process ends first (and, should the
+    guardian have been killed too, by the first :func:`make_folder` of a later process)."""
+    with _REGISTRY.lock:
+        sweep, _REGISTRY.swept = not _REGISTRY.swept, True
+    if sweep:
+        sweep_orphaned_folders()
     safe = "".join(c if c.isalnum() else "-" for c in name.lower())
     folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{safe}-"))
+    (folder / OWNERS).write_text(f"{os.getpid()}\n")
     with _REGISTRY.lock:
         _REGISTRY.folders.add(folder)
         _REGISTRY.tell("folder", str(folder), add=True)
@@ -216,6 +256,8 @@ def start_child(command: list[str], *, folder: Path | None = None,
         _REGISTRY.tell("child", process.pid, add=True)
         if folder is not None:
             _REGISTRY.owners[process.pid] = folder
+            with (folder / OWNERS).open("a") as owners:
+                owners.write(f"{process.pid}\n")
     return process
 
 

@@ -114,3 +114,15 @@ def test_a_child_that_runs_too_long_is_killed_with_its_process_group(tmp_path):
     while sys.platform.startswith("linux") and _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not sys.platform.startswith("linux") or not _alive(pid)
+
+
+def test_a_folder_whose_owner_and_child_have_ended_is_swept_by_a_later_process(tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    orphan, live, foreign = (tmp_path / f"lab-{n}-x" for n in ("orphan", "live", "foreign"))
+    for folder in (orphan, live, foreign):
+        folder.mkdir()
+    (orphan / children.OWNERS).write_text(f"{dead.pid}\n")  # its guardian was killed too
+    (live / children.OWNERS).write_text(f"{dead.pid}\n{os.getpid()}\n")  # its child runs
+    assert children.sweep_orphaned_folders(tmp_path) == [orphan]
+    assert not orphan.exists() and live.is_dir() and foreign.is_dir()  # not ours: untouched
