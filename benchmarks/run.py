@@ -441,10 +441,12 @@ def framework_figures(repeat: int = 5) -> None:
 
 
 def fuzz_figures() -> None:
-    """The raw-input fuzz tests with 20x the suite's examples (REDIRECT_LAB_FUZZ_EXAMPLES)."""
+    """The raw-input fuzz tests with 20x the suite's examples (REDIRECT_LAB_FUZZ_EXAMPLES):
+    request lines, Host headers, bodies, and raw framing at the lab and through the proxy."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            "-n", "0", str(ROOT / "tests" / "test_reliability.py"),
+                           str(ROOT / "tests" / "test_http_framing.py"),
                            "-k", "fuzzed or around_the_limit or nested or allow_list or "
                            "open_redirect_journals or host_header"],
                           env={**__import__("os").environ, "REDIRECT_LAB_FUZZ_EXAMPLES": "1200"},

@@ -64,14 +64,6 @@ _QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 """Linux's option that sends a delayed acknowledgement now (other systems lack it)."""
 
 
-class HTTPRefusal(Exception):
-    """What the connection layer answers itself, before anything runs: a status and why."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 def json_answer_bytes(code: int, message: str, extra: str = "") -> bytes:
     """A whole HTTP/1.1 answer with a JSON body, for errors raised below the app;
     ``extra`` is more header lines, each ending in CRLF."""
@@ -259,8 +251,8 @@ class Connection:
     def read_body(self, request: h11.Request, limit: int) -> tuple[bytes, str]:
         """The request's body and how it ended: ``whole``; ``over`` (more than
         ``limit`` bytes: a declared length over it is not read at all, a chunked body is
-        read one byte past it); or ``cut`` (the client left or went quiet first).
-        Raises :class:`HTTPRefusal` on a malformed chunked body."""
+        read one byte past it); or ``cut`` (the client left or went quiet first, or
+        sent a malformed chunk, answered 400 here): then nothing may run."""
         length = next((int(v) for k, v in request.headers if k == b"content-length"), None)
         chunked = any(k == b"transfer-encoding" for k, _ in request.headers)
         if length is not None and not chunked and length > limit:
@@ -273,7 +265,8 @@ class Connection:
             try:
                 event = self._parser.next_event()
             except h11.RemoteProtocolError as error:
-                raise HTTPRefusal(400, f"malformed request body: {error}") from None
+                self.refuse(400, f"malformed request body: {error}")
+                return b"", "cut"
             if isinstance(event, h11.Data):
                 parts.append(bytes(event.data))
                 size += len(event.data)
@@ -322,6 +315,14 @@ class Connection:
                     total += len(data)
         except (OSError, ValueError):
             pass
+
+
+def keeps_alive(request: h11.Request) -> bool:
+    """Whether the client lets the connection stay after this request: HTTP/1.1, and
+    no ``Connection: close``."""
+    tokens = {token.strip().lower() for name, value in request.headers
+              if name == b"connection" for token in value.split(b",")}
+    return request.http_version == b"1.1" and b"close" not in tokens
 
 
 def _acknowledge_now(sock: socket.socket) -> None:

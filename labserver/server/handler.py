@@ -24,7 +24,7 @@ from werkzeug.exceptions import InternalServerError
 
 from .app import MAX_BODY_BYTES
 from .connection import MAX_HEADER_BYTES as MAX_HEADER_BYTES
-from .connection import Connection, HTTPRefusal
+from .connection import Connection, keeps_alive
 
 SERVER_SOFTWARE = "RedirectLab (h11)"
 """What the ``Server`` header of every answer says."""
@@ -110,18 +110,11 @@ class WSGIService:
             connection.refuse(400, "the request target is not a valid URL "
                                    "(a bad bracket or port)")
             return False
-        try:
-            body, ended = connection.read_body(request, MAX_BODY_BYTES)
-        except HTTPRefusal as refusal:
-            connection.refuse(refusal.status, str(refusal))
-            return False
+        body, ended = connection.read_body(request, MAX_BODY_BYTES)
         if ended == "cut":
             return False  # the client left before its request was whole: nothing runs
-        names = {name for name, _ in request.headers}
-        tokens = {t.strip().lower() for n, v in request.headers if n == b"connection"
-                  for t in v.split(b",")}
-        keep = (self.keep_alive and request.http_version == b"1.1" and ended == "whole"
-                and b"transfer-encoding" not in names and b"close" not in tokens)
+        chunked = any(name == b"transfer-encoding" for name, _ in request.headers)
+        keep = self.keep_alive and keeps_alive(request) and ended == "whole" and not chunked
         lines = header_lines(request)
         environ = make_environ(request, body, lines, connection=connection,
                                scheme=self.scheme, host=self.host, port=self.port)

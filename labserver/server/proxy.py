@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import h11
 
 from ..vocabulary import TIMEOUT_SECONDS
-from .connection import Connection, ConnectionServer, HTTPRefusal
+from .connection import Connection, ConnectionServer, keeps_alive
 from .entry import merged_headers
 from .handler import header_lines
 from .journal import Journal
@@ -294,11 +294,7 @@ class RecordingProxy:
             connection.refuse(411, "the recording proxy forwards bodies with a "
                                    "Content-Length only")
             return False
-        try:
-            body, ended = connection.read_body(request, MAX_BODY_BYTES)
-        except HTTPRefusal as refusal:
-            connection.refuse(refusal.status, str(refusal))
-            return False
+        body, ended = connection.read_body(request, MAX_BODY_BYTES)
         if ended == "over":
             connection.refuse(413, f"a body of at most {MAX_BODY_BYTES} bytes")
             return False
@@ -316,9 +312,7 @@ class RecordingProxy:
         # call returns, its hops are in the journal.
         self.record(origin, method, target, lines, body, version, status, reason,
                     answer_lines, started, time.perf_counter() - clock)
-        tokens = {t.strip().lower() for n, v in request.headers if n == b"connection"
-                  for t in v.split(b",")}
-        keep = request.http_version == b"1.1" and b"close" not in tokens
+        keep = keeps_alive(request)
         connection.send(_answer_bytes(method, status, reason, answer_lines, answer, keep))
         return keep
 
