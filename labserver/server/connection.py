@@ -491,7 +491,9 @@ class ConnectionServer:
     def attach(self, connection: Connection, other: socket.socket) -> None:
         """``other`` is ended with ``connection`` when the server stops."""
         with self.activity.changed:
-            self.activity.attached.setdefault(connection.sock, set()).add(other)
+            kept = self.activity.attached.setdefault(connection.sock, set())
+            kept -= {each for each in kept if each.fileno() == -1}  # closed since
+            kept.add(other)
 
     def stop(self) -> None:
         """Stop accepting, end every connection, wait for their threads, free the port."""

@@ -260,28 +260,29 @@ class RecordingProxy:
         host, port = place
         origin = _origin("https", host, port)
         if not self.intercept:
-            self._tunnel(connection, origin, target, lines, host, port)
+            self._tunnel(connection, origin, request, lines, host, port)
             return ""
         context = self.tls.context_for(host)
         connection.send(b"HTTP/1.1 200 Connection Established\r\n\r\n")
         return origin if connection.start_tls(context) else ""
 
-    def _tunnel(self, connection: Connection, origin: str, target: str,
+    def _tunnel(self, connection: Connection, origin: str, request: h11.Request,
                 lines: tuple[tuple[str, str], ...], host: str, port: int) -> None:
         """Relay bytes both ways, as a proxy that cannot see inside does: the CONNECT is
         journaled, what travels in the tunnel only by the server at its end."""
-        started = time.time()
+        started, target = time.time(), request.target.decode("latin-1")
+        version = f"HTTP/{request.http_version.decode('latin-1')}"
         try:
             upstream = socket.create_connection((host, port), timeout=TIMEOUT_SECONDS)
         except OSError as exc:
-            self.record(origin, "CONNECT", target, lines, b"", "HTTP/1.1", 502,
+            self.record(origin, "CONNECT", target, lines, b"", version, 502,
                         "Bad Gateway", [], started, 0.0)
             connection.refuse(502, f"could not reach {host}:{port}: {exc}")
             return
         with upstream:
             assert self._server is not None
             self._server.attach(connection, upstream)
-            self.record(origin, "CONNECT", target, lines, b"", "HTTP/1.1", 200,
+            self.record(origin, "CONNECT", target, lines, b"", version, 200,
                         "Connection Established", [], started, 0.0)
             connection.send(b"HTTP/1.1 200 Connection Established\r\n\r\n")
             upstream.sendall(connection.unread)  # what came with the CONNECT
