@@ -26,11 +26,11 @@ Timings are medians of repeated runs.
 from __future__ import annotations
 
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -43,11 +43,11 @@ import httpx
 import nbformat
 import psutil
 from nbclient import NotebookClient
-from werkzeug.serving import make_server
 
 import labserver
 from labserver.frameworks import NextApp
-from labserver.server.handler import LabRequestHandler
+from labserver.server.connection import ConnectionServer
+from labserver.server.handler import WSGIService
 from labserver.teaching.environment import lessons, missing_needs, needs_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,16 +242,18 @@ def _minimal_flask() -> Callable[..., Any]:
 
 @contextmanager
 def served(app: Callable[..., Any]) -> Iterator[str]:
-    """``app`` on Werkzeug's server in a thread, as the lab serves itself; yields its URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=LabRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
-                              daemon=True)
-    thread.start()
+    """``app`` on the lab's own HTTP layer in threads, as the lab serves itself; yields its
+    URL."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+    port = int(listener.getsockname()[1])
+    server = ConnectionServer(listener, WSGIService(app, keep_alive=True, scheme="http",
+                                                    host="127.0.0.1", port=port),
+                              name="benchmark")
+    server.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
 
 def _send_all(client: labserver.Client, base: str, path_of: Callable[[Any], str]) -> None:
