@@ -235,6 +235,18 @@ def test_the_proxy_closes_a_kept_connection_left_idle(server, proxy, monkeypatch
         assert time.monotonic() - started < 2
 
 
+def test_the_proxy_caps_its_connections_with_a_503(tls, monkeypatch):
+    monkeypatch.setattr(layer, "MAX_CONNECTIONS", 3)
+    with RecordingProxy(tls=tls) as capped:
+        held = [socket.create_connection((capped.host, capped.port)) for _ in range(3)]
+        try:
+            answer = exchange(capped, b"GET http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert status_and_body(answer)[0] == 503
+        finally:
+            for sock in held:
+                sock.close()
+
+
 def _proxy_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("labserver-proxy")]
 
