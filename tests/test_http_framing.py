@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rawhttp import exchange, status_and_body
 
-from labserver import LabServer, RecordingProxy
+from labserver import LabServer
+from labserver.server import RecordingProxy
 from labserver.server import connection as layer
 from labserver.server import proxy as proxy_module
 from labserver.server import tls as tls_module
