@@ -26,11 +26,11 @@ Timings are medians of repeated runs.
 from __future__ import annotations
 
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -43,13 +43,13 @@ import httpx
 import nbformat
 import psutil
 from nbclient import NotebookClient
-from werkzeug.serving import make_server
 
 import labserver
 from labserver.clients import BROWSERS, MissingBrowser
 from labserver.experiments.matrix import Experiment
 from labserver.frameworks import NextApp
-from labserver.server.handler import LabRequestHandler
+from labserver.server.connection import ConnectionServer
+from labserver.server.handler import WSGIService
 from labserver.teaching.environment import lessons, missing_needs, needs_of
 from labserver.web_frameworks import framework_redirects, start_frameworks, stop_frameworks
 
@@ -245,16 +245,18 @@ def _minimal_flask() -> Callable[..., Any]:
 
 @contextmanager
 def served(app: Callable[..., Any]) -> Iterator[str]:
-    """``app`` on Werkzeug's server in a thread, as the lab serves itself; yields its URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=LabRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
-                              daemon=True)
-    thread.start()
+    """``app`` on the lab's own HTTP layer in threads, as the lab serves itself; yields its
+    URL."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+    port = int(listener.getsockname()[1])
+    server = ConnectionServer(listener, WSGIService(app, keep_alive=True, scheme="http",
+                                                    host="127.0.0.1", port=port),
+                              name="benchmark")
+    server.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
 
 def _send_all(client: labserver.Client, base: str, path_of: Callable[[Any], str]) -> None:
@@ -444,10 +446,12 @@ def framework_figures(repeat: int = 5) -> None:
 
 
 def fuzz_figures() -> None:
-    """The raw-input fuzz tests with 20x the suite's examples (REDIRECT_LAB_FUZZ_EXAMPLES)."""
+    """The raw-input fuzz tests with 20x the suite's examples (REDIRECT_LAB_FUZZ_EXAMPLES):
+    request lines, Host headers, bodies, and raw framing at the lab and through the proxy."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            "-n", "0", str(ROOT / "tests" / "test_reliability.py"),
+                           str(ROOT / "tests" / "test_http_framing.py"),
                            "-k", "fuzzed or around_the_limit or nested or allow_list or "
                            "open_redirect_journals or host_header"],
                           env={**__import__("os").environ, "REDIRECT_LAB_FUZZ_EXAMPLES": "1200"},

@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
+import os
 import re
 import sys
 import threading
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -41,7 +43,7 @@ from .experiments.probes import redirect_limits
 from .experiments.trace import TRACE_CLIENTS, trace
 from .server import LabServer
 from .teaching.cheatsheet import CheatSheet, cheat_sheet
-from .teaching.learner_copy import LEARNER_FOLDER, copy_lessons
+from .teaching.learner_copy import LEARNER_FOLDER, Copied, LearnerCopyError, copy_lessons
 
 MATRIX_COLUMNS = ["client", "scenario", "code", "method", "body_sent", "final_method",
                   "body_arrived", "content_type_arrived", "authorization_arrived", "outcome",
@@ -95,7 +97,10 @@ def _serve(port: int) -> int:
     try:
         server.start()
     except OSError as exc:
-        print(f"labserver: cannot listen on 127.0.0.1:{port}: {exc.strerror}", file=sys.stderr)
+        said = exc.strerror or str(exc)  # the server's own message names the address
+        if not said.startswith("cannot listen on "):
+            said = f"cannot listen on 127.0.0.1:{port}: {said}"
+        print(f"labserver: {said}", file=sys.stderr)
         return 1
     print(f"Redirect Lab server on {server.url}/ (loopback only). Ctrl-C stops it.", flush=True)
     try:
@@ -113,8 +118,63 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _url(text: str) -> str:
+    """An http(s) URL with a host and, if it names one, a port a client can connect to."""
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as problem:  # "[::1" and port 99999 among them
+        raise argparse.ArgumentTypeError(f"{text!r} is not a URL: {problem}") from None
+    if parts.scheme not in ("http", "https"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL")
+    if not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} names no host")
+    if port == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} names port 0, which nothing listens on")
+    return text
+
+
+TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""RFC 9110 §5.6.2's token: what a method is made of (§9.1)."""
+
+
+def _method(text: str) -> str:
+    if not TOKEN.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a method (RFC 9110: one token, letters, digits and "
+            "!#$%&'*+-.^_`|~, no space)")
+    return text.upper()
+
+
+def _har(text: str) -> Path:
+    """A file the HAR can be written to: checked before the trace runs, not after."""
+    path = Path(text)
+    folder = path.parent
+    if not text or path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a file name")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"no folder {folder} to write {path.name} in")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise argparse.ArgumentTypeError(f"cannot write {path} (permission denied)")
+    return path
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder name (an empty one would write every "
+                                         "lesson into the current folder)")
+    return Path(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Says what is wrong with the arguments in one line, and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m labserver", description=__doc__)
+    parser = _Parser(prog="python -m labserver", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the lab server on loopback until Ctrl-C")
     serve.add_argument("--port", type=_port, default=8000,
@@ -133,16 +193,16 @@ def build_parser() -> argparse.ArgumentParser:
                       "side is requirements.txt")
     learn = commands.add_parser(
         "lessons", help="copy the lessons without their outputs, for a learner to work in")
-    learn.add_argument("--into", type=Path, default=LEARNER_FOLDER,
+    learn.add_argument("--into", type=_folder, default=LEARNER_FOLDER,
                        help=f"folder for the copy (default {LEARNER_FOLDER}/)")
     traced = commands.add_parser(
         "trace", help="follow a URL with each client through the lab's recording proxy and "
                       "print every hop (this one leaves loopback if the URL does)")
-    traced.add_argument("url")
+    traced.add_argument("url", type=_url)
     traced.add_argument("--client", action="append", choices=list(PROXY_CLIENTS),
                         help=f"repeat for several (default {', '.join(TRACE_CLIENTS)})")
-    traced.add_argument("--method", default="GET")
-    traced.add_argument("--har", type=Path, help="also write every hop as a HAR 1.2 file")
+    traced.add_argument("--method", type=_method, default="GET")
+    traced.add_argument("--har", type=_har, help="also write every hop as a HAR 1.2 file")
     inside = commands.add_parser(
         "default-ports", help="run episode 12a's experiment on ports 80 and 443 and print it as "
                               "JSON (run inside a private network namespace by the lesson)")
@@ -164,29 +224,33 @@ def _default_ports(scenarios: list[str] | None, names: list[str] | None) -> int:
     return 0
 
 
-def _copy_lessons(into: Path) -> int:
+def _copy_lessons(into: Path) -> list[Copied] | None:
+    """The copy, or None when it cannot be made (said in one line)."""
     try:
-        report = copy_lessons(into)
-    except OSError as problem:  # FileNotFoundError among them
+        return copy_lessons(into)
+    except (OSError, LearnerCopyError) as problem:  # FileNotFoundError among them
         print(f"labserver: cannot copy the lessons: {problem}", file=sys.stderr)
-        return 1
+        return None
+
+
+def _print_copy(into: Path, report: list[Copied]) -> None:
     for each in report:
         print(f"{each.name}: {each.action}")
     print(f"\nYour lessons are in {into}/ (outputs removed, so you predict before you see). "
           f"Open {into / report[0].name} in JupyterLab.")
-    return 0
 
 
 def _trace(url: str, names: list[str] | None, method: str, har: Path | None) -> int:
-    if urlsplit(url).scheme not in ("http", "https"):
-        print(f"labserver: {url!r} is not an http:// or https:// URL", file=sys.stderr)
-        return 1
-    traced = trace(url, tuple(names or TRACE_CLIENTS), method=method.upper())
+    traced = trace(url, tuple(names or TRACE_CLIENTS), method=method)
     print(to_markdown(traced.table().reset_index()))
     for name, reason in traced.skipped.items():
         print(f"{name}: skipped ({reason})")
     if har is not None:
-        har.write_text(json.dumps(traced.to_har(), indent=1))
+        try:
+            har.write_text(json.dumps(traced.to_har(), indent=1))
+        except (OSError, ValueError) as problem:
+            print(f"labserver: cannot write the HAR to {har}: {problem}", file=sys.stderr)
+            return 1
         print(f"\nEvery hop is in {har} (HAR 1.2: open it in a browser's developer tools).")
     return 0
 
@@ -212,9 +276,13 @@ def main(argv: list[str] | None = None) -> int:
         print(compile_package())
         return 0
     if args.command == "lessons":
+        report = _copy_lessons(args.into)  # a broken manifest or lesson stops it here
+        if report is None:
+            return 1
         print(install_node_helpers())
         print(compile_package())
-        return _copy_lessons(args.into)
+        _print_copy(args.into, report)
+        return 0
     if args.command == "default-ports":
         return _default_ports(args.scenario, args.client)
     if args.command == "trace":

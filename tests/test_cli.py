@@ -2,6 +2,7 @@
 
 import csv
 import io
+import socket
 import subprocess
 import sys
 
@@ -39,6 +40,24 @@ def test_bad_port_is_a_clear_usage_error(capsys):
     with pytest.raises(SystemExit):
         main(["serve", "--port", "99999"])
     assert "is not a port" in capsys.readouterr().err
+
+
+def test_serve_on_a_busy_port_says_cannot_listen_once(capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.count("cannot listen on") == 1
+    assert err.startswith(f"labserver: cannot listen on 127.0.0.1:{port}")
+
+
+def test_a_usage_error_is_one_line_with_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["matrix", "--client", "netscape"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.count("\n") == 1 and "--help" in err
 
 
 def test_serve_runs_as_a_module_and_prints_its_loopback_url():

@@ -22,8 +22,8 @@ TOPICS = ("behind_proxy", "bodies", "caching", "cost", "credentials", "curl_spel
           "patterns", "reference", "ssrf", "standards", "tracing", "web_frameworks")
 """The public module of each topic: what an episode imports by name beside the core."""
 
-LAYERS = {"vocabulary": 0, "citations": 0, "server": 1, "clients": 2, "frameworks": 2,
-          "experiments": 3, "teaching": 4, "cli": 5, "__main__": 5, "__init__": 5,
+LAYERS = {"vocabulary": 0, "citations": 0, "children": 0, "server": 1, "clients": 2,
+          "frameworks": 2, "experiments": 3, "teaching": 4, "cli": 5, "__main__": 5, "__init__": 5,
           **dict.fromkeys(TOPICS, 5)}
 """Each top-level module or folder of labserver, by how low it sits."""
 
@@ -158,7 +158,7 @@ def test_only_observe_scopes_the_journal_and_settles():
     """Every experiment goes through labserver.experiments.observe: nothing else watches
     a journal or waits for a half-sent request."""
     allowed = {"labserver.experiments.observe", "labserver.server.journal", "labserver.server.lab",
-               "labserver.server.proxy"}
+               "labserver.server.proxy", "labserver.server.connection"}
     for module, path in MODULES.items():
         if module in allowed:
             continue

@@ -1,6 +1,8 @@
 """The recording proxy: a journal for servers the lab does not run (what trace() reads)."""
 
+import base64
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -8,6 +10,14 @@ from rawhttp import exchange, status_and_body
 
 from labserver.server import RecordingProxy
 from labserver.server.tls import LabCertificates
+
+
+def with_credential(proxy: RecordingProxy, request_bytes: bytes) -> bytes:
+    """``request_bytes`` with the proxy's credential after the request line, as a client
+    given ``proxy.url`` sends it."""
+    line, _, rest = request_bytes.partition(b"\r\n")
+    token = base64.b64encode(proxy.credential.encode())
+    return line + b"\r\nProxy-Authorization: Basic " + token + b"\r\n" + rest
 
 
 @pytest.fixture
@@ -59,7 +69,7 @@ def test_a_server_the_proxy_cannot_reach_is_answered_502_and_journaled(proxy):
 @pytest.mark.parametrize(("request_bytes", "status"), [
     (b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     (b"GET ftp://127.0.0.1/ HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-    (b"CONNECT nonsense HTTP/1.1\r\n\r\n", 400),
+    (b"CONNECT nonsense HTTP/1.1\r\nHost: nonsense\r\n\r\n", 400),
     (b"POST http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
      b"0\r\n\r\n", 411),
     (b"POST http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413),
@@ -67,14 +77,14 @@ def test_a_server_the_proxy_cannot_reach_is_answered_502_and_journaled(proxy):
 ])
 def test_a_request_the_proxy_cannot_forward_gets_a_4xx_with_a_status_line(
         proxy, request_bytes, status):
-    code, body = status_and_body(exchange(proxy, request_bytes))
+    code, body = status_and_body(exchange(proxy, with_credential(proxy, request_bytes)))
     assert code == status
     assert body.strip()
     assert proxy.journal.since(0) == []
 
 
 def test_the_proxy_binds_loopback_only(proxy):
-    assert proxy.url.startswith("http://127.0.0.1:")
+    assert urlsplit(proxy.url).hostname == "127.0.0.1"
 
 
 def test_a_tunnel_only_proxy_journals_the_connect_and_the_server_sees_what_is_inside(
@@ -93,6 +103,7 @@ def test_a_tunnel_only_proxy_journals_the_connect_and_the_server_sees_what_is_in
 
 def test_a_tunnel_to_a_server_that_cannot_be_reached_is_answered_502(tls):
     with RecordingProxy(tls=tls, intercept=False) as tunnel:
-        code, body = status_and_body(exchange(tunnel, b"CONNECT 127.0.0.1:1 HTTP/1.1\r\n\r\n"))
+        code, body = status_and_body(exchange(tunnel, with_credential(
+            tunnel, b"CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n")))
         assert code == 502 and "could not reach 127.0.0.1:1" in body
         assert [h.status for h in tunnel.journal.since(0)] == [502]

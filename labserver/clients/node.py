@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..children import run_child, start_child, stop_child
 from ..vocabulary import TIMEOUT_SECONDS
 
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"
@@ -65,8 +66,8 @@ def install_node_helpers() -> str:
     if npm is None:
         return ("Node helpers: npm not found, so the Firefox lessons will be skipped "
                 "(Debian/Ubuntu: apt-get install nodejs npm; others: nodejs.org)")
-    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR)],
-                          capture_output=True, text=True, check=False)
+    done = run_child([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR)],
+                     capture_output=True, text=True)
     if done.returncode != 0:
         return f"Node helpers: `{INSTALL_COMMAND}` failed:\n{done.stderr.strip()[-2000:]}"
     return f"Node helpers: installed from the lock file into {NODE_DIR / 'node_modules'}"
@@ -84,10 +85,12 @@ class NodeDriver:
         self._what = what
         self._lock = threading.Lock()
         self._log = tempfile.TemporaryFile()
-        self._process = subprocess.Popen(
+        # the script closes its browser and ends when its input closes, which happens too
+        # when this process ends, however it ends (labserver.children sees to the rest)
+        self._process = start_child(
             [shutil.which("node") or "node", str(NODE_DIR / script)], cwd=NODE_DIR,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
-            env={**os.environ, **(env or {})})
+            env={**os.environ, **(env or {})}, ends_when_input_closes=True)
 
     def command(self, op: str, **args: Any) -> Any:
         """Send one command and wait for its one-line answer (RuntimeError on a failure)."""
@@ -112,13 +115,5 @@ class NodeDriver:
 
     def stop(self) -> None:
         """End the process: end of input ends its loop (a browser it holds is closed)."""
-        if self._process.stdin:
-            self._process.stdin.close()
-        try:
-            self._process.wait(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        if self._process.stdout:
-            self._process.stdout.close()
+        stop_child(self._process, seconds=TIMEOUT_SECONDS)
         self._log.close()

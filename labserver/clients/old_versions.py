@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..children import run_child
 from ..server.tls import LabCertificates
 from ..vocabulary import TIMEOUT_SECONDS
 from .base import Client, ClientUnavailable, Outcome
@@ -83,8 +84,7 @@ class OldRelease:
                   "--quiet", "--disable-pip-version-check", "--no-deps", *packages]]
         for step in steps:
             try:
-                done = subprocess.run(step, capture_output=True, text=True,
-                                      timeout=INSTALL_SECONDS, check=False)
+                done = run_child(step, capture_output=True, text=True, timeout=INSTALL_SECONDS)
             except (OSError, subprocess.TimeoutExpired) as failed:
                 raise ClientUnavailable(f"cannot install {self.name}: {failed}") from None
             if done.returncode != 0:
@@ -141,9 +141,8 @@ class OldReleaseClient(Client):
                "headers": headers or {}, "ca_file": self._ca_file, "proxy": self._proxy,
                "timeout": TIMEOUT_SECONDS}
         try:
-            done = subprocess.run([str(self.release.python), str(DRIVER), json.dumps(job)],
-                                  capture_output=True, text=True, check=False,
-                                  timeout=TIMEOUT_SECONDS * 3)
+            done = run_child([str(self.release.python), str(DRIVER), json.dumps(job)],
+                                capture_output=True, text=True, timeout=TIMEOUT_SECONDS * 3)
             answer = json.loads(done.stdout.strip().splitlines()[-1])
         except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as failed:
             return Outcome(status=None, error=type(failed).__name__, detail=str(failed))

@@ -216,7 +216,7 @@ class Urllib3Client(Client):
         import urllib3
 
         ca_certs = tls.ca_file if tls else None
-        self._pool = (urllib3.ProxyManager(proxy, timeout=TIMEOUT_SECONDS, ca_certs=ca_certs)
+        self._pool = (_proxy_manager(proxy, ca_certs)
                       if proxy else urllib3.PoolManager(timeout=TIMEOUT_SECONDS,
                                                         ca_certs=ca_certs))
 
@@ -232,6 +232,19 @@ class Urllib3Client(Client):
 
     def close(self) -> None:
         self._pool.clear()
+
+
+def _proxy_manager(proxy: str, ca_certs: str | None) -> Any:
+    """urllib3's ``ProxyManager`` for ``proxy``: unlike httpx, requests and curl it does
+    not send the credential of the proxy URL's user part by itself, so it goes in
+    ``proxy_headers`` (as ``Proxy-Authorization: Basic``)."""
+    import urllib3
+    from urllib3.util import parse_url
+
+    parts = parse_url(proxy)
+    headers = urllib3.make_headers(proxy_basic_auth=parts.auth) if parts.auth else None
+    return urllib3.ProxyManager(parts._replace(auth=None).url, timeout=TIMEOUT_SECONDS,
+                                ca_certs=ca_certs, proxy_headers=headers)
 
 
 class AiohttpClient(Client):

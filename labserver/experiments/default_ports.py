@@ -23,6 +23,7 @@ from io import StringIO
 
 import pandas as pd
 
+from ..children import run_child
 from ..clients import BROWSERS, CLIENTS, open_browsers
 from ..server.lab import LOOPBACK
 from .credentials import DEFAULT_PORT_SCENARIOS, CredentialLab, run_credentials
@@ -106,7 +107,7 @@ def run_on_default_ports(scenarios: Sequence[str] = tuple(DEFAULT_PORT_SCENARIOS
     command = [shutil.which("unshare") or "unshare", *PRIVATE_NETWORK[1:], sys.executable,
                "-m", "labserver", "default-ports", *(f"--scenario={s}" for s in scenarios),
                *(f"--client={n}" for n in names)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+    done = run_child(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
     if done.returncode:
         raise RuntimeError(f"the default-port experiment failed in its private network:\n"
                            f"{done.stderr.strip()}")

@@ -24,7 +24,8 @@ from .credentials import CredentialLab
 from .observe import Observation, Request, describe_hops, observe
 
 PROXY_USER = "lab-user:proxy-secret"
-"""The credentials in the proxy URL of the Proxy-Authorization replay (made up)."""
+"""The credential of the proxy in the Proxy-Authorization replay (made up): the lesson
+shows it as it arrived at the server, so it is the same on every run."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def replay(bug: OldBug, lab: CredentialLab, proxy: RecordingProxy | None = None
     if bug.through_proxy:
         if proxy is None:
             raise ValueError(f"{bug.cve} is replayed through a proxy; pass one")
-        proxy_url = proxy.url.replace("http://", f"http://{PROXY_USER}@")
+        proxy_url = proxy.url  # its credential is PROXY_USER (see replay_old_bugs)
     rows = []
     for release in dict.fromkeys((bug.before, bug.after)):
         client = OldReleaseClient(OLD_RELEASES[release], tls=lab.certificates, proxy=proxy_url)
@@ -122,7 +123,8 @@ def replay(bug: OldBug, lab: CredentialLab, proxy: RecordingProxy | None = None
 def replay_old_bugs(lab: CredentialLab, bugs: tuple[OldBug, ...] = OLD_BUGS) -> pd.DataFrame:
     """Every bug of ``bugs``, before and after its fix: one row per release."""
     rows: list[dict[str, object]] = []
-    with RecordingProxy(tls=lab.certificates, intercept=False) as proxy:
+    with RecordingProxy(tls=lab.certificates, intercept=False,
+                        credential=PROXY_USER) as proxy:
         for bug in bugs:
             rows += replay(bug, lab, proxy)
     return pd.DataFrame(rows).set_index(["CVE", "release"])
@@ -143,7 +145,8 @@ def proxy_leak_by_direction(lab: CredentialLab, release: str = "requests 2.30.0"
     ``Proxy-Authorization`` of the proxy URL reached the server after the redirect."""
     bug = next(b for b in OLD_BUGS if b.cve == "CVE-2023-32681")
     rows = []
-    with RecordingProxy(tls=lab.certificates, intercept=False) as proxy:
+    with RecordingProxy(tls=lab.certificates, intercept=False,
+                        credential=PROXY_USER) as proxy:
         for direction, (start, to) in DIRECTIONS.items():
             variant = replace(bug, start=start, redirect_to=to, before=release, after=release)
             row = replay(variant, lab, proxy)[0]

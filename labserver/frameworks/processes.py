@@ -11,6 +11,7 @@ import tempfile
 from abc import abstractmethod
 from pathlib import Path
 
+from ..children import make_folder, remove_folder, run_child, start_child, stop_child
 from ..clients.base import loopback_httpx
 from ..clients.node import (
     NODE_DIR,
@@ -22,16 +23,15 @@ from ..server.lab import LOOPBACK
 from ..server.tls import LabCertificates
 from .base import Framework, Route
 
-STOP_SECONDS = 5.0
-
 
 class _Process(Framework):
-    """A framework run as one child process, in a folder that is deleted when it stops."""
+    """A framework run as one child process, in a folder that is deleted when it stops
+    (or, if the kernel ends first, when the kernel ends: :mod:`labserver.children`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._process: subprocess.Popen[bytes] | None = None
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._folder: Path | None = None
 
     environment: dict[str, str] = {}
     """Variables the process gets beside the kernel's own."""
@@ -44,26 +44,24 @@ class _Process(Framework):
         """The command line that serves on ``port``, its files in ``folder``."""
 
     def _serve(self, port: int) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix=f"lab-{self.name.lower()}-")
-        command = self._command(port, Path(self._folder.name))
-        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                         env=self._env())
+        self._folder = make_folder(self.name)
+        try:
+            command = self._command(port, self._folder)
+            self._process = start_child(command, folder=self._folder,
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, env=self._env())
+        except BaseException:
+            remove_folder(self._folder)
+            self._folder = None
+            raise
 
     def _shut(self) -> None:
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-            if self._process.stderr is not None:
-                self._process.stderr.close()
+            stop_child(self._process)  # the process first, then its folder
             self._process = None
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
+        elif self._folder is not None:
+            remove_folder(self._folder)
+        self._folder = None
 
 
 def _static_folder(root: Path) -> Path:
@@ -184,8 +182,8 @@ class NextApp(_Process):
         work = Path(tempfile.mkdtemp(prefix="building-", dir=BUILDS))
         shutil.copytree(NEXT_APP, work, dirs_exist_ok=True)
         try:
-            done = subprocess.run([*_next_cli(), "build"], cwd=work, capture_output=True,
-                                  text=True, env=self._env(), timeout=BUILD_SECONDS, check=False)
+            done = run_child([*_next_cli(), "build"], cwd=work, capture_output=True,
+                                text=True, env=self._env(), timeout=BUILD_SECONDS)
             failed = (f"exit {done.returncode}:\n{(done.stdout + done.stderr)[-2000:]}"
                       if done.returncode else "")
         except subprocess.TimeoutExpired:
@@ -364,7 +362,7 @@ class NginxChain(NginxApp):
     def _log(self) -> Path:
         if self._folder is None:
             raise RuntimeError("nginx is not running; call start() first")
-        return Path(self._folder.name, "access.log")
+        return self._folder / "access.log"
 
     def connection_ids(self) -> list[str]:
         """The connection of every request logged so far, in order."""

@@ -80,8 +80,9 @@ ENDPOINTS: dict[str, str] = {
     "/": "this index",
 }
 
-_NOT_JOURNALED = ("/journal", "/favicon.ico")
-"""Reading the journal, and the icon a browser asks for by itself, are not experiment hops."""
+_NOT_JOURNALED = frozenset({"/journal", "/favicon.ico"})
+"""Reading the journal, and the icon a browser asks for by itself, are not experiment hops:
+exactly these paths, with GET (or HEAD); ``/journalism`` or ``POST /journal`` are."""
 
 
 def _body_text(body: bytes) -> str:
@@ -127,8 +128,9 @@ class JournalMiddleware:
 
         def journaling_start_response(status: str, headers: list[tuple[str, str]],
                                       exc_info: Any = None) -> Any:
-            path = environ.get("PATH_INFO", "")
-            if not path.startswith(_NOT_JOURNALED) and not self.stopped():
+            skipped = (environ.get("PATH_INFO", "") in _NOT_JOURNALED
+                       and environ.get("REQUEST_METHOD") in ("GET", "HEAD"))
+            if not skipped and not self.stopped():
                 self._record(environ, status, headers, origin, started,
                              time.perf_counter() - clock)
             return start_response(status, headers, exc_info)

@@ -1,238 +1,148 @@
-"""The lab server's HTTP layer: Werkzeug's request parsing, answering with keep-alive.
+"""The lab server's HTTP layer: each whole request, as h11 framed it, run by the WSGI app.
 
-Werkzeug's development server closes the connection after every answer, because its
-handler cannot tell where a request's unread body ends and the client's next request
-begins. Real servers keep the connection, and a lesson about what a redirect costs must
-see what they do. So the lab reads each body in full before the app runs: then it knows
-the stream stands at the next request, and keeps the connection open for it. When it
-cannot know (a chunked body, one over the limit, a client that gave up half-way) it
-answers ``Connection: close`` as Werkzeug does. ``keep_alive = False`` closes always.
+Werkzeug's development server closes the connection after every answer; real servers
+keep it, and a lesson about what a redirect costs must see what they do. The connection
+layer (:mod:`labserver.server.connection`) hands over a request only once its head is
+complete, and the app runs only once its body has arrived: then the stream stands at the
+next request, and the connection is kept for it. It is closed when the stream is in
+doubt (a chunked body, one over the limit, ``Content-Length`` beside
+``Transfer-Encoding``), when the client asks, for HTTP/1.0, and always when
+``keep_alive`` is False.
 """
 
 from __future__ import annotations
 
 import io
-import json
-import selectors
-import socket
-from collections.abc import Iterable
-from http import HTTPStatus
-from typing import Any, Protocol
-from urllib.parse import urlsplit
+import sys
+from collections.abc import Callable, Iterable
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
+import h11
 from werkzeug.exceptions import InternalServerError
-from werkzeug.serving import WSGIRequestHandler
 
 from .app import MAX_BODY_BYTES
+from .connection import MAX_HEADER_BYTES as MAX_HEADER_BYTES
+from .connection import Connection, keeps_alive
 
-IDLE_CONNECTION_SECONDS = 5.0
-"""A kept connection idle this long is closed, so its handler thread ends."""
-
-MAX_HEADER_BYTES = 64 * 1024
-"""The request's header section (names and values) may total this much; more gets 431.
-No lesson sends a tenth of it, and it bounds what one journal entry can hold."""
-
-_DRAIN_BYTES = 16 * 1024 * 1024
-"""Before closing, what is left of a refused body is read and dropped, up to this much,
-so the client reads the answer (a 413, say) instead of a reset connection."""
+SERVER_SOFTWARE = "RedirectLab (h11)"
+"""What the ``Server`` header of every answer says."""
 
 _NO_BODY_STATUSES = frozenset({204, 304})
 
-_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
-"""Linux's option that sends a delayed acknowledgement now (other systems lack it)."""
-
-_DROPPED = (ConnectionError, TimeoutError)
-"""The client went away, or went quiet past the timeout: nothing more can be said to it."""
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-class Requests(Protocol):
-    """Told when a connection starts and stops answering a request: waiting for a quiet
-    server counts these, as kept connections sit idle between requests."""
-
-    def busy(self, connection: socket.socket) -> None: ...
-
-    def number(self, connection: socket.socket) -> int: ...
-
-    def idle(self, connection: socket.socket) -> None: ...
+def _latin(data: bytes) -> str:
+    return data.decode("latin-1")
 
 
-def json_answer_bytes(code: int, message: str) -> bytes:
-    """A whole HTTP/1.1 answer with a JSON body, for errors raised below Flask."""
-    phrase = HTTPStatus(code).phrase
-    body = json.dumps({"error": code, "message": message}).encode() + b"\n"
-    head = (f"HTTP/1.1 {code} {phrase}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n"
-            "Access-Control-Allow-Origin: *\r\n\r\n")
-    return head.encode("latin-1") + body
+def _wsgi_text(text: str) -> str:
+    """PEP 3333's "bytes in a str": the UTF-8 of the text, one character per byte."""
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
-def _read_body_first(environ: dict[str, Any]) -> bool:
-    """Read a ``Content-Length`` body before the app runs, and hand the app the bytes;
-    whether the stream now stands at the next request. A body over the limit is left
-    for the app to refuse (413); one cut short reaches the app short, which reports the
-    client as gone, as it did when it read the socket itself."""
+def header_lines(request: h11.Request) -> tuple[tuple[str, str], ...]:
+    """The request's header lines as they arrived: names as sent, order and repeats."""
+    return tuple((_latin(name), _latin(value)) for name, value in request.headers.raw_items())
+
+
+def make_environ(request: h11.Request, body: bytes, lines: tuple[tuple[str, str], ...], *,
+                 connection: Connection, scheme: str, host: str, port: int) -> dict[str, Any]:
+    """The WSGI environ of a whole request, as Werkzeug's development server builds it
+    (a header with ``_`` in its name is left out of the environ, as there; the journal
+    keeps it from ``labserver.header_lines``)."""
+    target = _latin(request.target)
+    url = urlsplit(target)
+    path = f"/{url.netloc}{url.path}" if not url.scheme and url.netloc else url.path
+    environ: dict[str, Any] = {
+        "wsgi.version": (1, 0), "wsgi.url_scheme": scheme, "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False,
+        "wsgi.run_once": False, "SERVER_SOFTWARE": SERVER_SOFTWARE,
+        "REQUEST_METHOD": _latin(request.method), "SCRIPT_NAME": "",
+        "PATH_INFO": _wsgi_text(unquote(path)), "QUERY_STRING": _wsgi_text(url.query),
+        "REQUEST_URI": _wsgi_text(target), "RAW_URI": _wsgi_text(target),
+        "REMOTE_ADDR": connection.peer[0], "REMOTE_PORT": connection.peer[1],
+        "SERVER_NAME": host, "SERVER_PORT": str(port),
+        "SERVER_PROTOCOL": f"HTTP/{_latin(request.http_version)}",
+        "labserver.header_lines": lines, "labserver.connection": connection.number,
+    }
+    for name, value in lines:
+        if "_" in name:
+            continue
+        key = name.upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = f"HTTP_{key}"
+            if key in environ:
+                value = f"{environ[key]},{value}"
+        environ[key] = value
     if "HTTP_TRANSFER_ENCODING" in environ:
-        return False  # chunked: the app reads it, and where it ends is the app's business
-    length = environ.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit():
-        return False
-    size = int(length)
-    if size > MAX_BODY_BYTES:
-        return False
-    if size == 0:
-        return True
-    body = environ["wsgi.input"].read(size)
-    environ["wsgi.input"] = io.BytesIO(body)
-    return len(body) == size
+        environ["wsgi.input_terminated"] = True  # the app reads to the end, then 413s
+        environ.pop("CONTENT_LENGTH", None)
+    if url.scheme and url.netloc:
+        environ["HTTP_HOST"] = url.netloc
+    return environ
 
 
-class LabRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler without the request log (it would land in cell output), with
-    kept connections, and with proper answers for what it refuses.
+class WSGIService:
+    """Serves one connection's requests with a WSGI app, one after another."""
 
-    Errors the HTTP layer answers before Flask sees the request (a malformed request
-    line, 100 headers or more, an oversized header section) get a real ``HTTP/1.1``
-    status line and valid JSON, like every other lab error. The headers are kept as
-    they arrived, so the journal can record names with ``_`` and repeated headers.
-    """
+    def __init__(self, app: WSGIApp, *, keep_alive: bool, scheme: str, host: str,
+                 port: int) -> None:
+        self.app = app
+        self.keep_alive = keep_alive
+        self.scheme = scheme
+        self.host = host
+        self.port = port
 
-    protocol_version = "HTTP/1.1"
-    timeout = IDLE_CONNECTION_SECONDS
-    disable_nagle_algorithm = True
-    """A long answer goes out in several writes: on a kept connection, Nagle's algorithm
-    would hold the next until the client acknowledged the last (40 ms)."""
-    keep_alive = True
-    """Keep the connection for the client's next request when the stream allows it."""
+    def __call__(self, connection: Connection) -> None:
+        while (request := connection.next_request()) is not None:
+            if not self._answer(connection, request):
+                return
+            connection.next_cycle()
 
-    def log(self, type: str, message: str, *args: object) -> None:
-        pass
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # Werkzeug's would parse the target again, and raise on a bad port
-
-    @property
-    def _requests(self) -> Requests | None:
-        """Whoever counts this server's requests in flight (see :class:`Requests`)."""
-        return getattr(self.server, "lab_requests", None)
-
-    def handle_one_request(self) -> None:
-        # Idle while waiting for the next request line; busy from parse_request on.
-        requests = self._requests
-        if requests:
-            requests.idle(self.connection)
+    def _answer(self, connection: Connection, request: h11.Request) -> bool:
+        """Run one request; whether the connection stays for the next."""
         try:
-            super().handle_one_request()
-        finally:
-            if requests:
-                requests.idle(self.connection)
-
-    def parse_request(self) -> bool:
-        requests = self._requests
-        if requests:
-            requests.busy(self.connection)
-        self._answered = False
-        if not super().parse_request():
-            if not self._answered:  # http.server closes on a blank line without a word
-                self.send_error(400, "the request line is empty")
-            return False
-        try:
-            urlsplit(self.path).port  # Werkzeug splits it too, and would drop the connection
+            urlsplit(_latin(request.target)).port
         except ValueError:
-            self.send_error(400, "the request target is not a valid URL (a bad bracket or port)")
+            connection.refuse(400, "the request target is not a valid URL "
+                                   "(a bad bracket or port)")
             return False
-        size = sum(len(name) + len(value) for name, value in self.headers.items())
-        if size > MAX_HEADER_BYTES:
-            self.send_error(431, f"the request's headers total {size} bytes; "
-                                 f"at most {MAX_HEADER_BYTES} are accepted")
-            return False
-        return True
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        # http.server answers a request line it cannot parse HTTP/0.9 style (no status
-        # line) and pastes the message into the body unescaped; answer properly instead.
-        self._answered = True
-        self.close_connection = True
+        body, ended = connection.read_body(request, MAX_BODY_BYTES)
+        if ended == "cut":
+            return False  # the client left before its request was whole: nothing runs
+        chunked = any(name == b"transfer-encoding" for name, _ in request.headers)
+        keep = self.keep_alive and keeps_alive(request) and ended == "whole" and not chunked
+        lines = header_lines(request)
+        environ = make_environ(request, body, lines, connection=connection,
+                               scheme=self.scheme, host=self.host, port=self.port)
+        answer = _Answer(connection, _latin(request.method), keep=keep)
         try:
-            self.wfile.write(json_answer_bytes(code, message or HTTPStatus(code).phrase))
-        except OSError:
-            pass
-
-    def make_environ(self) -> dict[str, Any]:
-        environ = super().make_environ()
-        environ["labserver.header_lines"] = tuple(
-            (name, value.replace("\r\n", "")) for name, value in self.headers.items())
-        requests = self._requests
-        environ["labserver.connection"] = requests.number(self.connection) if requests else 0
-        return environ
-
-    def run_wsgi(self) -> None:
-        if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        self.environ = environ = self.make_environ()
-        if environ.get("CONTENT_LENGTH", "0") != "0" or "HTTP_TRANSFER_ENCODING" in environ:
-            self._acknowledge_head()
-        answer = _Answer(self, keep=False)
-        read = False
-        try:
-            read = _read_body_first(environ)
-            answer.keep = (self.keep_alive and self.request_version == "HTTP/1.1"
-                           and not self.close_connection and read)
-            answer.run(self.server.app, environ)
-        except _DROPPED as error:
-            self.close_connection = True
-            self.connection_dropped(error, environ)
+            answer.run(self.app, environ)
+        except (OSError, ValueError):
+            return False  # the client is gone
         except Exception:  # noqa: BLE001 - the app failed: a 500 if nothing was sent yet
-            self.close_connection = True
             if not answer.started:
                 answer.keep = False
                 try:
                     answer.run(InternalServerError(), environ)
                 except Exception:  # noqa: BLE001, S110 - the client is gone; nothing to tell
                     pass
-        if self.close_connection and not read:
-            self._drain()  # a body is left unread: let the client finish sending it
-
-    def _acknowledge_head(self) -> None:
-        """Acknowledge the request's head now, before reading its body. A client that
-        writes the body in a second small packet (wget does) is held by Nagle's algorithm
-        until the first is acknowledged, and on a kept connection Linux delays that
-        acknowledgement: 40 ms for each such request after the first (wget's matrix:
-        0.62 s with the wait, 0.19 s without). The bytes that arrive are the same."""
-        if _QUICKACK is not None:
-            try:
-                self.connection.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
-            except OSError:
-                pass  # the client is gone: reading its body will say so
-
-    def _drain(self) -> None:
-        """Read and drop what the client is still sending, briefly, before closing."""
-        total = 0
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.connection, selectors.EVENT_READ)
-            try:
-                while total < _DRAIN_BYTES and selector.select(timeout=0.01):
-                    data = self.rfile.read1(1024 * 1024)
-                    if not data:
-                        break
-                    total += len(data)
-            except OSError:
-                pass
-
-
-class ClosingRequestHandler(LabRequestHandler):
-    """Closes the connection after every answer, as Werkzeug's development server does:
-    the lab's way to show what a server that will not keep connections costs."""
-
-    keep_alive = False
+            return False
+        if not answer.keep and ended != "whole":
+            connection.drain()  # a body is left unread: let the client finish sending it
+        return answer.keep
 
 
 class _Answer:
-    """One WSGI answer written to the handler's stream: status, headers, then the body,
+    """One WSGI answer written to the connection: status, headers, then the body,
     with its length or chunked, and ``Connection: close`` unless ``keep``."""
 
-    def __init__(self, handler: LabRequestHandler, *, keep: bool) -> None:
-        self.handler = handler
+    def __init__(self, connection: Connection, method: str, *, keep: bool) -> None:
+        self.connection = connection
+        self.method = method
         self.keep = keep
         self.started = False
         self._status = ""
@@ -247,24 +157,22 @@ class _Answer:
         return self.write
 
     def _head(self) -> bytes:
-        """The status line and headers, as http.server writes them (its ``Server`` and
-        ``Date`` first), then the framing and whether the connection stays."""
-        handler = self.handler
+        """The status line and headers (``Server`` and ``Date`` first), then the framing
+        and whether the connection stays."""
         code_text, _, reason = self._status.partition(" ")
         code = int(code_text)
-        lines = [f"{handler.protocol_version} {code} {reason}",
-                 f"Server: {handler.version_string()}", f"Date: {handler.date_time_string()}"]
+        lines = [f"HTTP/1.1 {code} {reason}", f"Server: {SERVER_SOFTWARE}",
+                 f"Date: {formatdate(usegmt=True)}"]
         names = set()
         for name, value in self._headers:
             lines.append(f"{name}: {value}")
             names.add(name.lower())
-        self._chunked = not ("content-length" in names or handler.command == "HEAD"
+        self._chunked = not ("content-length" in names or self.method == "HEAD"
                              or code < 200 or code in _NO_BODY_STATUSES)
         if self._chunked:
             lines.append("Transfer-Encoding: chunked")
         if not self.keep:
             lines.append("Connection: close")
-            handler.close_connection = True
         return "\r\n".join((*lines, "", "")).encode("latin-1", "strict")
 
     def write(self, data: bytes) -> None:
@@ -274,9 +182,11 @@ class _Answer:
         if not self.started:
             head = self._head()
             self.started = True
+        if self.method == "HEAD":
+            data = b""
         body = b"%x\r\n%s\r\n" % (len(data), data) if self._chunked and data else data
         if head or body:
-            self.handler.wfile.write(head + body)
+            self.connection.send(head + body)
 
     def run(self, app: Any, environ: dict[str, Any]) -> None:
         chunks: Iterable[bytes] = app(environ, self.start_response)
@@ -286,8 +196,7 @@ class _Answer:
             if not self.started:
                 self.write(b"")
             if self._chunked:
-                self.handler.wfile.write(b"0\r\n\r\n")
-            self.handler.wfile.flush()
+                self.connection.send(b"0\r\n\r\n")
         finally:
             close = getattr(chunks, "close", None)
             if close:

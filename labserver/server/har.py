@@ -55,7 +55,8 @@ def _header(lines: Iterable[tuple[str, str]], wanted: str) -> str | None:
 
 
 def _size(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else -1
+    # isascii: "²".isdigit() is True, and int("²") raises
+    return int(value) if value and value.isascii() and value.isdigit() else -1
 
 
 def har_entry(entry: Entry) -> dict[str, Any]:

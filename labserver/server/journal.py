@@ -56,12 +56,25 @@ class Journal:
         with self._lock:
             return self._bytes
 
-    def record(self, **fields: Any) -> Entry:
+    def record(self, *, method: str, path: str, query: str, status: int,
+               location: str | None, body_length: int | None, body_sha256: str | None,
+               content_type: str | None, headers: dict[str, str] | None = None,
+               header_lines: tuple[tuple[str, str], ...] = (), server: str | None = None,
+               origin: str = "", http_version: str = "HTTP/1.1", reason: str = "",
+               response_headers: tuple[tuple[str, str], ...] = (), started: float = 0.0,
+               elapsed: float = 0.0, connection: int = 0) -> Entry:
+        """Append one request and its answer (see :class:`Entry` for each field); the
+        journal numbers it. ``server`` is the journal's name unless given (a recording
+        proxy names each entry after the server it was for)."""
         with self._lock:
             self._last_seq += 1
-            # A recording proxy names each entry after the server it was for.
-            entry = Entry(seq=self._last_seq, arrival=next(_ARRIVALS),
-                          **{"server": self.name, **fields})
+            entry = Entry(
+                seq=self._last_seq, arrival=next(_ARRIVALS), server=server or self.name,
+                method=method, path=path, query=query, status=status, location=location,
+                body_length=body_length, body_sha256=body_sha256, content_type=content_type,
+                headers=headers or {}, header_lines=header_lines, origin=origin,
+                http_version=http_version, reason=reason, response_headers=response_headers,
+                started=started, elapsed=elapsed, connection=connection)
             if len(self._entries) == self._entries.maxlen:
                 self._bytes -= self._entries[0].size
             self._entries.append(entry)

@@ -12,9 +12,15 @@ import base64
 import hashlib
 import ssl
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 LAB_HOSTS = ("127.0.0.1", "localhost")
+
+CERTIFICATES_KEPT = 64
+"""Per-host certificates the recording proxy keeps (least recently used go first): a
+trace visits a handful of hosts, and a client sending to thousands costs only time."""
 
 
 class LabCertificates:
@@ -40,7 +46,8 @@ class LabCertificates:
         self.ca_file = str(Path(self._folder.name, "lab-ca.pem"))
         """The CA certificate as a PEM file, for clients that take a path (requests, curl)."""
         self._ca.cert_pem.write_to_path(self.ca_file)
-        self._contexts: dict[str, ssl.SSLContext] = {}
+        self._contexts: OrderedDict[str, ssl.SSLContext] = OrderedDict()
+        self._contexts_lock = threading.Lock()
 
     def server_context(self) -> ssl.SSLContext:
         """What the lab's https server presents."""
@@ -61,11 +68,18 @@ class LabCertificates:
         """A server context with a certificate for ``host``, signed by the lab CA: what the
         recording proxy presents inside a CONNECT tunnel, so a client that trusts the lab
         CA (and only such a client) shows it the requests it sends to ``host``."""
-        if host not in self._contexts:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            self._ca.issue_cert(host).configure_cert(context)
+        with self._contexts_lock:
+            context = self._contexts.get(host)
+            if context is not None:
+                self._contexts.move_to_end(host)
+                return context
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._ca.issue_cert(host).configure_cert(context)
+        with self._contexts_lock:
             self._contexts[host] = context
-        return self._contexts[host]
+            while len(self._contexts) > CERTIFICATES_KEPT:
+                self._contexts.popitem(last=False)
+        return context
 
     def client_context(self) -> ssl.SSLContext:
         """A client context that trusts the lab CA (and nothing else)."""
