@@ -310,3 +310,23 @@ def test_a_missing_client_is_greyed_with_its_reason(lab, monkeypatch):
     done = playground.run(playground.presets()["10"], lab)
     assert done.skipped == {"curl": "curl is not installed here"}
     assert playground.summary(done).loc["curl", "outcome"] == "not run here"
+
+
+@pytest.mark.skipif(BROWSERS["chromium"].unavailable_reason() is not None,
+                    reason=str(BROWSERS["chromium"].unavailable_reason()))
+def test_a_browser_runs_beside_the_libraries_its_preflight_not_counted(lab):
+    state = State(hops=(Hop(307, "another port"),), method="PUT", body="JSON",
+                  authorization="Bearer t", custom_name="X-Trace", custom_value="1",
+                  clients=("chromium", "httpx"))
+    try:
+        done = playground.run(state, lab)
+    finally:
+        labserver.open_browser("chromium", tls=lab.certificates).close()
+    seen = done.observations["chromium"]
+    assert "OPTIONS (preflight)" in seen.describe()  # a cross-origin PUT asks first
+    table = playground.summary(done)
+    assert table.loc["chromium", ["redirects followed", "arrived", "Authorization",
+                                  "X-Trace"]].tolist() == [1, "PUT + body", "stripped", "kept"]
+    judged = playground.verdicts(done).set_index("client")
+    assert judged.loc["chromium", ["hop", "next", "Fetch"]].tolist() == [1, "PUT",
+                                                                         "as Fetch says"]

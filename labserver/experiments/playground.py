@@ -398,11 +398,11 @@ def hop_verdicts(seen: Observation) -> list[dict[str, str | int]]:
     and Fetch, each naming the rule (with its section, from :mod:`labserver.citations`)."""
     rows: list[dict[str, str | int]] = []
     fetch = cite("fetch-redirect").short
-    hops = [h for h in seen.hops if not h.is_preflight]
-    for n, before in enumerate(hops, start=1):
-        if not 300 <= before.status < 400 or before.status not in CODES:
+    for n, before in enumerate(seen.hops, start=1):
+        if before.is_preflight or before.status not in CODES:
             continue
-        after = hops[n] if n < len(hops) else None
+        # the request the redirect led to (a browser's CORS preflight asks first)
+        after = next((h for h in seen.hops[n:] if not h.is_preflight), None)
         rule = expect(before.status, before.method)
         observed = after.method if after else ""
         verdict = rule.rfc_verdict(observed)

@@ -43,6 +43,12 @@ def _word(seen: Observation, name: str, value: str) -> str:
     return "leaked" if arrived else "stripped"
 
 
+def _followed(seen: Observation) -> int:
+    """Redirects followed: requests after the first, a browser's CORS preflights not
+    counted (they ask permission; they are not the request sent on)."""
+    return max(sum(not h.is_preflight for h in seen.hops) - 1, 0)
+
+
 def summary(run: PlaygroundRun) -> pd.DataFrame:
     """One row per client: how it ended, what arrived at the target (method and body),
     what became of each header sent, and the journal's hops in one line."""
@@ -50,7 +56,7 @@ def summary(run: PlaygroundRun) -> pd.DataFrame:
     rows = []
     for name, seen in run.observations.items():
         rows.append({"client": name, "outcome": seen.verdict,
-                     "redirects followed": seen.followed, "arrived": seen.arrived,
+                     "redirects followed": _followed(seen), "arrived": seen.arrived,
                      **{header: _word(seen, header, value) for header, value in sent},
                      "hops": describe_hops(seen.hops, run.servers, named=True)})
     for name, reason in run.skipped.items():
