@@ -13,7 +13,8 @@ from labserver import playground
 from labserver.clients import BROWSERS, CallClient, CurlClient, Outcome, make_client
 from labserver.experiments.playground import BODIES, FORM_BODY, MAX_HEADER_VALUE, stop_lab
 from labserver.experiments.trace import har_problems, har_schema_unavailable
-from labserver.teaching.playground import PRESETS, words_used
+from labserver.teaching.display import PALETTE
+from labserver.teaching.playground import PRESETS, coloured, words_used
 from labserver.vocabulary import BODY, CODES
 
 Hop, State = playground.Hop, playground.PlaygroundState
@@ -330,3 +331,13 @@ def test_a_browser_runs_beside_the_libraries_its_preflight_not_counted(lab):
     judged = playground.verdicts(done).set_index("client")
     assert judged.loc["chromium", ["hop", "next", "Fetch"]].tolist() == [1, "PUT",
                                                                          "as Fetch says"]
+
+
+def test_the_summary_wears_the_labs_colours(lab):
+    state = State(hops=(Hop(302, "another host"),), method="POST", body="JSON",
+                  authorization="Bearer t", clients=("httpx", "curl"))
+    shown = coloured(playground.run(state, lab))
+    assert shown.styles.loc["httpx", "arrived"] == PALETTE["method changed"]
+    assert shown.styles.loc["httpx", "Authorization"] == ""  # stripped: as RFC 9110 advises
+    assert "leaked: " + labserver.vocabulary.GLOSSARY["leaked"] in shown.legend
+    assert shown._repr_html_() == shown._repr_html_()  # the same ids on every render

@@ -22,7 +22,16 @@ from ..experiments.playground import (
     hop_verdicts,
 )
 from ..vocabulary import GLOSSARY
-from .display import Diagram, HopsTable, hops_frame, sequence_diagram
+from .display import (
+    LEAK_LABELS,
+    MATRIX_LEGEND,
+    PALETTE,
+    Diagram,
+    HopsTable,
+    StyledTable,
+    hops_frame,
+    sequence_diagram,
+)
 from .exercises import Verdict, grade_arrivals
 
 CREDENTIAL_HEADERS = ("Authorization", "Cookie")
@@ -64,6 +73,31 @@ def summary(run: PlaygroundRun) -> pd.DataFrame:
     columns = ["client", "outcome", "redirects followed", "arrived",
                *(header for header, _ in sent), "hops"]
     return pd.DataFrame(rows, columns=columns).astype(object).fillna("").set_index("client")
+
+
+def _arrival_colour(run: PlaygroundRun, seen: Observation) -> str:
+    """The :data:`PALETTE` name for what arrived, as every matrix colours it."""
+    if not seen.final_method:
+        return "refused"
+    if seen.final_method != run.state.method:
+        return "method changed"
+    return "body dropped" if run.request.body is not None and not seen.body_arrived else ""
+
+
+def coloured(run: PlaygroundRun) -> StyledTable:
+    """:func:`summary` in the lab's colours: what arrived as in every matrix (method
+    changed, body dropped, refused), each credential as in the credentials lesson."""
+    table = summary(run)
+    styles = pd.DataFrame("", index=table.index, columns=table.columns)
+    for name, seen in run.observations.items():
+        styles.loc[name, "arrived"] = PALETTE.get(_arrival_colour(run, seen), "")
+        for header in CREDENTIAL_HEADERS:
+            if header in table.columns:
+                styles.loc[name, header] = PALETTE.get(
+                    LEAK_LABELS.get(str(table.loc[name, header]), ""), "")
+    legend = {**MATRIX_LEGEND, **{f"{word}: {GLOSSARY[word]}": PALETTE[colour]
+                                  for word, colour in LEAK_LABELS.items() if colour}}
+    return StyledTable(table, styles, legend)
 
 
 def words_used(run: PlaygroundRun) -> dict[str, str]:

@@ -32,11 +32,11 @@ from ..experiments.playground import (
 from ..vocabulary import CODES, METHODS
 from .playground import (
     PRESETS,
+    coloured,
     diagram,
     grade_predictions,
     hops_tables,
     markdown,
-    summary,
     verdicts,
     words_used,
 )
@@ -170,7 +170,7 @@ class Playground(widgets.VBox):  # type: ignore[misc]
             self._say("message", _markdown(f"**Cannot run this:** {problem}"))
             return None
         self.last_run, self.last_error = done, ""
-        self._say("summary", summary(done), words_used(done))
+        self._say("summary", coloured(done), words_used(done))
         predicted = {name: text.value for name, text in self.predictions.items()
                      if name in done.observations and text.value.strip()}
         if predicted:
