@@ -45,7 +45,8 @@ def _by_hand(lab, state):
     body = {"none": None, "JSON": BODY, "form": FORM_BODY, "stream": BODY}[state.body]
     kind = {"JSON": "application/json", "stream": "application/json",
             "form": "application/x-www-form-urlencoded"}.get(state.body)
-    headers = (("Content-Type", state.content_type or kind),) if kind else ()
+    kind = state.content_type or kind
+    headers = (("Content-Type", kind),) if kind else ()
     headers += tuple((n, v) for n, v in (("Authorization", state.authorization),
                                          ("Cookie", state.cookie),
                                          (state.custom_name, state.custom_value)) if v)
@@ -74,6 +75,7 @@ STATES = (
        for to in playground.DESTINATIONS]
     + [State(hops=(Hop(307),), method="PATCH" if body != "none" else "DELETE", body=body)
        for body in BODIES]
+    + [State(hops=(Hop(308),), method="GET", content_type="text/plain")]
     + [State(hops=(Hop(307, "another port"), Hop(303, "http → https"),
                    Hop(308, "https → http")), method="POST", body="form",
              content_type="text/plain", cookie="a=b", custom_name="X-Trace",
@@ -158,6 +160,13 @@ REPRODUCED = [
           custom_name="X-Trace", custom_value="7"),
     State(hops=(Hop(307),), method="POST", body="stream"),
 ]
+
+
+def test_a_stream_is_reproduced_with_a_client_that_can_send_one():
+    state = State(hops=(Hop(307),), method="POST", body="stream", clients=("urllib", "curl"))
+    shown = playground.reproduce(state)
+    assert "playground.stream_client('httpx'," in shown.python
+    assert shown.curl.startswith("printf %s ") and 'duplex: "half"' in shown.fetch
 
 
 @pytest.mark.parametrize("state", REPRODUCED, ids=_id)

@@ -106,9 +106,9 @@ class PlaygroundState:
     """Every control of the playground: what to send, through which redirects, with whom.
 
     The chain starts on ``lab`` (http), or on ``lab-tls`` when the first hop goes
-    https → http. ``content_type`` empty sends the body's own; the other headers are sent
-    only when given. ``diagram`` names the client whose sequence diagram is drawn (the
-    first client when empty).
+    https → http. ``content_type`` empty sends the body's own (none without a body);
+    the other headers are sent only when given. ``diagram`` names the client whose
+    sequence diagram is drawn (the first client when empty).
     """
 
     hops: tuple[Hop, ...] = (Hop(),)
@@ -128,8 +128,8 @@ class PlaygroundState:
 
     def headers(self) -> tuple[tuple[str, str], ...]:
         """The headers sent with the first request, Content-Type first (when there is a body)."""
-        content_type = self.content_type or BODIES[self.body][1]
-        sent = [("Content-Type", content_type)] if content_type and self.body != "none" else []
+        content_type = self.content_type or BODIES[self.body][1]  # one given is always sent
+        sent = [("Content-Type", content_type)] if content_type else []
         sent += [(name, value) for name, value in (("Authorization", self.authorization),
                                                    ("Cookie", self.cookie),
                                                    (self.custom_name, self.custom_value))
@@ -508,6 +508,9 @@ def _fetch(state: PlaygroundState) -> str:
     elif body is not None:
         options.append(f"  body: {json.dumps(body.decode())},")
     options.append('  redirect: "follow",')
+    if state.cookie:
+        options.append("  // a browser leaves out a Cookie set by hand (a forbidden header "
+                       "name); Node.js sends it")
     return "\n".join([f"const response = await fetch(`{_url_in_variables(state)}`, {{",
                       *options, "});", "console.log(response.status, response.url);"])
 
@@ -516,5 +519,7 @@ def reproduce(state: PlaygroundState, client: str = "") -> Reproduction:
     """``state``'s experiment as a Python snippet for ``client`` (the diagram's client by
     default) through :func:`labserver.observe`, a curl command line and a ``fetch()`` call."""
     validate(state)
-    return Reproduction(_python(state, client or state.diagram_client), _curl(state),
-                        _fetch(state))
+    client = client or state.diagram_client
+    if state.body == "stream" and client not in STREAM_CLIENTS:
+        client = STREAM_CLIENTS[0]  # the others cannot be handed a stream here
+    return Reproduction(_python(state, client), _curl(state), _fetch(state))
