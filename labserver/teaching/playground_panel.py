@@ -42,6 +42,8 @@ from .playground import (
 )
 
 _WIDE = widgets.Layout(width="auto")
+_LABELLED = {"description_width": "initial"}
+"""A label as wide as its words (``Content-Type``, ``Authorization``), not cut short."""
 
 
 def _download(name: str, text: str, mime: str) -> str:
@@ -69,9 +71,9 @@ class Playground(widgets.VBox):  # type: ignore[misc]
                              for _ in (1, 2, 3)]
         self.method = widgets.Dropdown(options=list(METHODS), description="method")
         self.body = widgets.Dropdown(options=list(BODIES), description="body")
-        self.content_type = widgets.Text(description="Content-Type",
+        self.content_type = widgets.Text(description="Content-Type", style=_LABELLED,
                                          placeholder="the body's own")
-        self.authorization = widgets.Text(description="Authorization")
+        self.authorization = widgets.Text(description="Authorization", style=_LABELLED)
         self.cookie = widgets.Text(description="Cookie")
         self.custom_name = widgets.Text(description="header", placeholder="X-Request-Id")
         self.custom_value = widgets.Text(description="value")
@@ -170,7 +172,8 @@ class Playground(widgets.VBox):  # type: ignore[misc]
             self._say("message", _markdown(f"**Cannot run this:** {problem}"))
             return None
         self.last_run, self.last_error = done, ""
-        self._say("summary", coloured(done), words_used(done))
+        self._say("summary", coloured(done), _markdown("\n".join(
+            f"- **{word}**: {meaning}" for word, meaning in words_used(done).items())))
         predicted = {name: text.value for name, text in self.predictions.items()
                      if name in done.observations and text.value.strip()}
         if predicted:
