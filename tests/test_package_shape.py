@@ -19,7 +19,8 @@ LESSONS = lessons(PACKAGE.parent / "notebooks")
 
 TOPICS = ("behind_proxy", "bodies", "caching", "cost", "credentials", "curl_spellings",
           "environment", "in_browsers", "loops_and_limits", "old_bugs", "open_redirects",
-          "patterns", "reference", "ssrf", "standards", "tracing", "web_frameworks")
+          "patterns", "playground", "reference", "ssrf", "standards", "tracing",
+          "web_frameworks")
 """The public module of each topic: what an episode imports by name beside the core."""
 
 LAYERS = {"vocabulary": 0, "citations": 0, "children": 0, "server": 1, "clients": 2,
