@@ -15,7 +15,8 @@ Each topic's helpers live in a public module named for the topic, which an episo
 imports by name (``from labserver import caching``): ``behind_proxy``, ``bodies``,
 ``caching``, ``cost``, ``credentials``, ``curl_spellings``, ``environment``,
 ``in_browsers``, ``loops_and_limits``, ``old_bugs``, ``open_redirects``, ``patterns``,
-``reference``, ``ssrf``, ``standards``, ``tracing`` and ``web_frameworks``. The layers beneath
+``playground``, ``reference``, ``ssrf``, ``standards``, ``tracing`` and
+``web_frameworks``. The layers beneath
 them are described in ``docs/architecture.md``; lessons use nothing else (tested).
 """
 
