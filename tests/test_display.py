@@ -227,7 +227,7 @@ def test_departures_list_only_what_a_browser_would_send_differently(server):
         *[("httpx", m, "303") for m in ("POST", "PUT", "PATCH")]]
     assert table.loc[("httpx", "PUT", "302")].tolist() == [
         "GET, body dropped, Content-Type kept", "PUT + body",
-        "does not allow it; should remove Content-Type"]
+        "not allowed; should remove Content-Type"]
 
 
 def _switched(client: str, content_type_arrived: bool) -> dict:
@@ -356,3 +356,31 @@ def test_whitespace_in_a_target_is_drawn_so_it_can_be_seen():
     assert visible(" //evil.example") == "␠//evil.example"
     assert visible("/\t/evil\x7f") == "/␉/evil␡"
     assert visible("/echo") == "/echo"
+
+
+def test_every_outcome_word_a_table_prints_is_in_the_glossary():
+    """One vocabulary: the colour key under every table, what arrived, what became of a
+    credential or a body header — each word is defined once, in the glossary."""
+    import json
+    import re
+    from pathlib import Path
+
+    from labserver.experiments.observe import arrival
+    from labserver.teaching.display import COLOURS, leak_label
+    from labserver.vocabulary import GLOSSARY
+
+    words = set(GLOSSARY)
+    for key in COLOURS:
+        assert key.removeprefix("credential ") in words, key
+    for same_origin in (True, False):
+        for arrived in (True, False):
+            row = pd.Series({"scenario": "same-origin" if same_origin else "cross-port",
+                             "authorization_arrived": arrived})
+            assert leak_label(row) in words
+    assert arrival("GET", True, False, "refused").split(", ", 1)[1] in words
+    assert arrival("PUT", True, True, "refused").removeprefix("PUT ") in words
+    drift = re.compile(r"body lost|without body|>\s*(?:forwarded|lost)\s*<")
+    for notebook in sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb")):
+        outputs = json.dumps([c.get("outputs", []) for c in
+                              json.loads(notebook.read_text(encoding="utf-8"))["cells"]])
+        assert not drift.search(outputs), (notebook.name, drift.search(outputs))

@@ -129,6 +129,9 @@ def test_checks_and_solutions_show_their_output_with_the_source_collapsed(lesson
         if is_check(cell):
             assert cell["metadata"].get("jupyter", {}).get("source_hidden"), (
                 f"{lesson.name}: {''.join(cell['source'])[:60]!r} shows its source")
+            # JupyterLab previews a collapsed cell's first line: say what it is, not the check
+            assert "".join(cell["source"]).startswith(("# check: ", "# solution: ")), (
+                f"{lesson.name}: {''.join(cell['source'])[:60]!r}")
 
 
 def test_at_most_a_tenth_of_the_code_a_learner_sees_is_checking_code():

@@ -257,7 +257,8 @@ def test_tables_and_diagram_name_servers_not_ports(lab):
                   diagram="requests")
     done = playground.run(state, lab)
     source = playground.diagram(done)._repr_markdown_()
-    assert source.startswith("```mermaid\nsequenceDiagram\n    participant C as requests")
+    assert source.startswith("```mermaid\n%%{init:")
+    assert "sequenceDiagram\n    participant C as requests" in source
     assert "https://lab-tls/echo" in source
     tables = playground.hops_tables(done)
     assert list(tables) == ["httpx", "requests"]

@@ -9,6 +9,7 @@ import re
 
 from test_jupyterlab_ui import (  # noqa: F401  (pytest finds the fixtures by name)
     CONTRAST,
+    DIAGRAM_CONTRAST,
     DRAWN,
     THEMES,
     JupyterLab,
@@ -42,7 +43,7 @@ def test_the_playground_runs_from_jupyterlab_and_draws_its_table_and_diagram(
                 "nbformat": 4, "nbformat_minor": 5}
     path = jupyterlab.root / "playground_ui.ipynb"
     path.write_text(json.dumps(notebook), encoding="utf-8")
-    page = tab.open(path)
+    page = tab.open(path, run=True)
     passed = False
     try:
         _run_all_cells(page, path, jupyterlab)
@@ -63,6 +64,8 @@ def test_the_playground_runs_from_jupyterlab_and_draws_its_table_and_diagram(
             _use_theme(page, theme)
             lowest = page.evaluate(CONTRAST)
             assert lowest and all(ratio >= 4.5 for ratio, _ in lowest), (theme, lowest)
+            labels = page.evaluate(DIAGRAM_CONTRAST)
+            assert labels and all(ratio >= 4.5 for ratio, _ in labels), (theme, labels)
             _screenshot(page, path, theme)
         _use_theme(page, "light")
         passed = True
