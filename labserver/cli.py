@@ -26,6 +26,7 @@ from .clients import (
     open_browsers,
 )
 from .clients.node import install_node_helpers
+from .clients.optional import install_every_optional
 from .experiments.credentials import (
     DEFAULT_PORT_SCENARIOS,
     SCENARIOS,
@@ -188,11 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
         "cheatsheet", help="run the lessons' experiments and print the cheat sheet as a "
                            "printable HTML page (redirect it to a file)")
     commands.add_parser(
-        "setup", help="install the lab's Node helpers (the Firefox driver) from their lock "
-                      "file, if npm is here, and write labserver's bytecode; the Python "
-                      "side is requirements.txt")
+        "setup", help="install everything ahead, for a classroom or offline: the Node "
+                      "helpers (the Firefox driver, Express) and every optional program "
+                      "(Next.js, Django and FastAPI, the old releases), which the episodes "
+                      "would otherwise install on first need; and write labserver's bytecode")
     learn = commands.add_parser(
-        "lessons", help="copy the lessons without their outputs, for a learner to work in")
+        "lessons", help="copy the lessons without their outputs, for a learner to work in, "
+                        "and install the Node helpers (nothing optional: the episodes "
+                        "install that on first need)")
     learn.add_argument("--into", type=_folder, default=LEARNER_FOLDER,
                        help=f"folder for the copy (default {LEARNER_FOLDER}/)")
     traced = commands.add_parser(
@@ -273,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args.port)
     if args.command == "setup":
         print(install_node_helpers())
+        for said in install_every_optional():
+            print(said)
         print(compile_package())
         return 0
     if args.command == "lessons":

@@ -2,7 +2,12 @@
 depend on the Python that runs them.
 """
 
-from .teaching.environment import check_environment, client_versions, version_warnings
+from .teaching.environment import (
+    check_environment,
+    client_versions,
+    optional_programs,
+    version_warnings,
+)
 from .teaching.versions import (
     PYTHON_DEPENDENT,
     check_python_dependent,
@@ -12,5 +17,5 @@ from .teaching.versions import (
 
 __all__ = [
     "PYTHON_DEPENDENT", "check_environment", "check_python_dependent", "client_versions",
-    "python_rules_table", "split_by_python", "version_warnings",
+    "optional_programs", "python_rules_table", "split_by_python", "version_warnings",
 ]

@@ -61,15 +61,59 @@ NOTEBOOK_FRONT_END = {"jupyterlab", "ipykernel"}
 """What a learner needs to open the episodes, which the package itself does not import."""
 
 
+def _ranges(dependencies: list[str]) -> dict[str, str]:
+    return dict(re.match(r"([A-Za-z0-9_.-]+)>=(\S+)", d).groups() for d in dependencies)
+
+
+FRAMEWORK_PINS = ROOT / "labserver" / "frameworks" / "requirements-frameworks.txt"
+"""Episode 14's Django and FastAPI, installed on first need from this file."""
+
+
 def test_the_package_depends_on_what_requirements_pins():
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    ranges = dict(re.match(r"([A-Za-z0-9_.-]+)>=(\S+)", d).groups()
-                  for d in project["dependencies"])
+    ranges = _ranges(project["dependencies"])
     pins = _pins(ROOT / "requirements.txt")
     assert set(ranges) == set(pins) - NOTEBOOK_FRONT_END
     assert all(ranges[name] == pins[name] for name in ranges)
+
+
+def test_the_frameworks_extra_names_the_pins_episode_14_installs_and_the_learner_skips():
+    import tomllib
+
+    from labserver.clients.optional import FRAMEWORK_PINS as INSTALLED_FROM
+    from labserver.clients.optional import pinned
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extra, pins = _ranges(project["optional-dependencies"]["frameworks"]), _pins(FRAMEWORK_PINS)
+    assert extra == pins == pinned() and INSTALLED_FROM == FRAMEWORK_PINS
+    assert {"django", "fastapi", "starlette", "uvicorn", "pydantic"} == set(pins)
+    assert not set(pins) & set(_pins(ROOT / "requirements.txt"))
+    assert "-r labserver/frameworks/requirements-frameworks.txt" in (
+        ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+
+
+def test_the_wheel_ships_the_optional_programs_lock_and_pins(wheel):
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    assert {"labserver/frameworks/requirements-frameworks.txt",
+            "labserver/node/next-app/package.json", "labserver/node/next-app/package-lock.json",
+            "labserver/node/next-app/next.config.mjs"} <= inside
+
+
+def test_the_core_node_helpers_leave_nextjs_to_its_own_lock_file():
+    import json
+
+    core = json.loads((ROOT / "labserver" / "node" / "package.json").read_text())
+    app = json.loads((ROOT / "labserver" / "node" / "next-app" / "package.json").read_text())
+    assert set(core["dependencies"]) == {"express", "har-schema", "puppeteer-core"}
+    assert app["dependencies"] == {"next": "16.4.6", "react": "19.3.1", "react-dom": "19.3.1"}
+    for folder in (ROOT / "labserver" / "node", ROOT / "labserver" / "node" / "next-app"):
+        lock = json.loads((folder / "package-lock.json").read_text())
+        assert lock["packages"][""]["dependencies"] == json.loads(
+            (folder / "package.json").read_text())["dependencies"]
+    core_lock = json.loads((ROOT / "labserver" / "node" / "package-lock.json").read_text())
+    assert not {"node_modules/next", "node_modules/react"} & set(core_lock["packages"])
 
 
 def test_the_learners_install_leaves_out_the_developers_tools():

@@ -22,6 +22,11 @@ from ..vocabulary import TIMEOUT_SECONDS
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 """``package.json``, its lock file and the scripts; ``node_modules`` is installed here."""
 
+NEXT_APP = NODE_DIR / "next-app"
+"""The Next.js app of episode 14, with a lock file of its own: Next.js and React are 341 MiB
+that no other episode uses, so they are installed there on first need, not with the
+helpers."""
+
 INSTALL_COMMAND = f"npm ci --prefix {NODE_DIR}"
 
 
@@ -30,46 +35,66 @@ def _packages(lock: Path) -> dict[str, dict[str, Any]]:
     return {path: entry for path, entry in packages.items() if path}
 
 
-def node_package_version(package: str) -> str:
-    """The version of a Node package as installed from the lab's lock file."""
-    manifest = NODE_DIR / "node_modules" / package / "package.json"
+def node_package_version(package: str, where: Path | None = None) -> str:
+    """The version of a Node package as installed from the lock file in ``where`` (the
+    helpers' folder by default)."""
+    manifest = (where or NODE_DIR) / "node_modules" / package / "package.json"
     return str(json.loads(manifest.read_text())["version"])
 
 
-def node_helpers_installed() -> bool:
-    """Whether ``node_modules`` holds exactly what the lock file pins.
+def node_helpers_installed(where: Path | None = None) -> bool:
+    """Whether ``where/node_modules`` (the helpers' by default) holds exactly what the lock
+    file beside it pins.
 
     npm keeps a copy of the lock file of what it installed in
     ``node_modules/.package-lock.json``; the two agree until the lock file changes, except
     for the optional packages built for other systems (Next.js's compiler for macOS or
     Windows, say), which the lock file lists and this machine does not install.
     """
-    installed = NODE_DIR / "node_modules" / ".package-lock.json"
+    folder = where or NODE_DIR
+    installed = folder / "node_modules" / ".package-lock.json"
     if not installed.is_file():
         return False
-    have, pinned = _packages(installed), _packages(NODE_DIR / "package-lock.json")
+    have, pinned = _packages(installed), _packages(folder / "package-lock.json")
     return (all(path in pinned and pinned[path].get("version") == entry.get("version")
                 for path, entry in have.items())
             and all(path in have or entry.get("optional", False)
                     for path, entry in pinned.items()))
 
 
+NO_NPM = "npm not found (Debian/Ubuntu: apt-get install nodejs npm; others: nodejs.org)"
+
+
+def npm_ci(where: Path) -> str | None:
+    """Install ``where``'s lock file with ``npm ci``: None once done, else why not (one
+    sentence, with the end of npm's own message)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return NO_NPM
+    try:
+        done = run_child([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(where)],
+                         capture_output=True, text=True)
+    except OSError as problem:
+        return f"`npm ci --prefix {where}` could not start: {problem}"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return f"`npm ci --prefix {where}` failed: {last}"
+    return None
+
+
 def install_node_helpers() -> str:
-    """Install the Node helpers from the lock file if they are missing or stale.
+    """Install the core Node helpers from the lock file if they are missing or stale.
 
     Returns one sentence saying what happened; without npm the browser lessons that need
     it are skipped, so that is said, not raised.
     """
     if node_helpers_installed():
         return f"Node helpers: up to date in {NODE_DIR / 'node_modules'}"
-    npm = shutil.which("npm")
-    if npm is None:
-        return ("Node helpers: npm not found, so the Firefox lessons will be skipped "
-                "(Debian/Ubuntu: apt-get install nodejs npm; others: nodejs.org)")
-    done = run_child([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR)],
-                     capture_output=True, text=True)
-    if done.returncode != 0:
-        return f"Node helpers: `{INSTALL_COMMAND}` failed:\n{done.stderr.strip()[-2000:]}"
+    if shutil.which("npm") is None:
+        return f"Node helpers: {NO_NPM}, so the Firefox lessons will be skipped"
+    failed = npm_ci(NODE_DIR)
+    if failed:
+        return f"Node helpers: {failed}"
     return f"Node helpers: installed from the lock file into {NODE_DIR / 'node_modules'}"
 
 

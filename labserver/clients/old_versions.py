@@ -74,11 +74,15 @@ class OldRelease:
         return (self.folder / "installed.txt").is_file()
 
     def install(self) -> None:
-        """Create the environment and install the release into it, once; raise
-        ClientUnavailable saying why when that is not possible (no network, say)."""
+        """Create the environment and install the release into it, once, after one line
+        saying so (a learner sees why the cell waits); raise ClientUnavailable saying why
+        when that is not possible (no network, say)."""
         if self.ready:
             return
         packages = list(self.packages)
+        print(f"Installing {self.name} into an environment of its own, once "
+              f"({' '.join(packages)}: under 1 MiB); later runs reuse it ...",
+              flush=True)
         steps = [[sys.executable, "-m", "venv", "--clear", "--without-pip", str(self.folder)],
                  [sys.executable, "-m", "pip", "--python", str(self.python), "install",
                   "--quiet", "--disable-pip-version-check", "--no-deps", *packages]]

@@ -14,11 +14,13 @@ from pathlib import Path
 from ..children import make_folder, remove_folder, run_child, start_child, stop_child
 from ..clients.base import loopback_httpx
 from ..clients.node import (
+    NEXT_APP,
     NODE_DIR,
     install_node_helpers,
     node_helpers_installed,
     node_package_version,
 )
+from ..clients.optional import ensure_optional
 from ..server.lab import LOOPBACK
 from ..server.tls import LabCertificates
 from .base import Framework, Route
@@ -72,11 +74,14 @@ def _static_folder(root: Path) -> Path:
     return root / "www"
 
 
+NO_NODE = ("Node.js is not installed: apt-get install nodejs npm (Debian/Ubuntu), "
+           "brew install node (macOS), or nodejs.org")
+
+
 def _node_unavailable() -> str | None:
     """Why a Node framework cannot run here (no Node, or its packages not installable)."""
     if shutil.which("node") is None:
-        return ("Node.js is not installed: apt-get install nodejs npm (Debian/Ubuntu), "
-                "brew install node (macOS), or nodejs.org")
+        return NO_NODE
     if not node_helpers_installed():
         message = install_node_helpers()
         if not node_helpers_installed():
@@ -116,19 +121,29 @@ class ExpressApp(_Process):
         return [node, str(NODE_DIR / "express.mjs"), str(port), str(_static_folder(folder))]
 
 
-NEXT_APP = NODE_DIR / "next-app"
-"""The Next.js app's own files: ``next.config.mjs`` and its route handlers."""
+BUILDS = NEXT_APP / ".build"
+"""Where production builds are kept, one folder per version of the app's files: inside the
+app's folder, so a build finds Next.js in the app's own ``node_modules``."""
 
-BUILDS = NODE_DIR / ".build"
-"""Where production builds are kept, one folder per version of the app's files."""
+NOT_APP_FILES = ("node_modules", ".build", "package.json", "package-lock.json")
+"""What the app's folder holds besides the app: its install, its builds, and what npm
+installs from (a copy of the lock file would make each build folder a project of its
+own, without ``node_modules``)."""
 
 BUILD_SECONDS = 300.0
 """How long ``next build`` may take; about 5 s on a 2-core machine."""
 
 
 def _next_cli() -> list[str]:
-    return [shutil.which("node") or "node", str(NODE_DIR / "node_modules" / "next" / "dist"
+    return [shutil.which("node") or "node", str(NEXT_APP / "node_modules" / "next" / "dist"
                                                 / "bin" / "next")]
+
+
+def _app_files() -> list[Path]:
+    """The app's own files (``next.config.mjs``, its route handlers), in a stable order."""
+    tops = [top for top in NEXT_APP.iterdir() if top.name not in NOT_APP_FILES]
+    return sorted(path for top in tops for path in (top.rglob("*") if top.is_dir() else [top])
+                  if path.is_file())
 
 
 class NextApp(_Process):
@@ -159,17 +174,20 @@ class NextApp(_Process):
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
-        return _node_unavailable()
+        """No Node, or Next.js missing and not installable. A missing Next.js is installed
+        here, once, after one line saying so (:mod:`labserver.clients.optional`)."""
+        if shutil.which("node") is None:
+            return NO_NODE
+        return ensure_optional("nextjs")
 
     def version(self) -> str:
-        return node_package_version("next")
+        return node_package_version("next", NEXT_APP)
 
     def _kept_build(self) -> Path:
         """Where the build of the app's present files, by this version of Next, is kept."""
         digest = hashlib.sha256(self.version().encode())
-        for path in sorted(NEXT_APP.rglob("*")):
-            if path.is_file():
-                digest.update(str(path.relative_to(NEXT_APP)).encode() + path.read_bytes())
+        for path in _app_files():
+            digest.update(str(path.relative_to(NEXT_APP)).encode() + path.read_bytes())
         return BUILDS / f"next-{digest.hexdigest()[:16]}"
 
     def build(self, *, fresh: bool = False) -> Path:
@@ -180,7 +198,9 @@ class NextApp(_Process):
             return built
         BUILDS.mkdir(exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix="building-", dir=BUILDS))
-        shutil.copytree(NEXT_APP, work, dirs_exist_ok=True)
+        for path in _app_files():
+            (work / path.relative_to(NEXT_APP)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, work / path.relative_to(NEXT_APP))
         try:
             done = run_child([*_next_cli(), "build"], cwd=work, capture_output=True,
                                 text=True, env=self._env(), timeout=BUILD_SECONDS)

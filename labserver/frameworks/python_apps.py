@@ -1,34 +1,26 @@
 """FastAPI (on Starlette) and Django, each served in a thread of this process, on loopback.
 
-Both are Python packages, so a learner has them once ``requirements.txt`` is installed;
-they run in the kernel like the lab server itself (uvicorn for FastAPI's ASGI app,
-Werkzeug's server for Django's WSGI app), and start in milliseconds.
+Flask comes with ``requirements.txt``; FastAPI and Django, which only episode 14 uses, are
+installed the first time it needs them (:mod:`labserver.clients.optional`). They run in the
+kernel like the lab server itself (uvicorn for FastAPI's ASGI app, Werkzeug's server for
+Django's WSGI app), and start in milliseconds.
 """
 
 from __future__ import annotations
 
 import threading
 from abc import abstractmethod
-from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from ..clients.optional import ensure_optional
 from ..server.lab import LOOPBACK
 from .base import Framework, Route
 
 _APPS = Path(__file__).with_name("apps")
-
-
-def _missing(*packages: str) -> str | None:
-    for package in packages:
-        try:
-            installed_version(package)
-        except PackageNotFoundError:
-            return f"{package} is not installed: pip install -r requirements.txt"
-    return None
 
 
 class _Quiet(WSGIRequestHandler):
@@ -107,7 +99,7 @@ class FastAPIApp(Framework):
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
-        return _missing("fastapi", "uvicorn")
+        return ensure_optional("python-frameworks")
 
     def version(self) -> str:
         return f"{installed_version('fastapi')} (Starlette {installed_version('starlette')})"
@@ -147,7 +139,7 @@ class DjangoApp(_WSGIThread):
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
-        return _missing("django")
+        return ensure_optional("python-frameworks")
 
     def version(self) -> str:
         return installed_version("django")

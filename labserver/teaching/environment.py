@@ -28,9 +28,10 @@ from ..clients import (
 )
 from ..clients.node import node_package_version
 from ..clients.old_versions import OLD_RELEASES, old_releases_unavailable
+from ..clients.optional import OPTIONAL
 from ..experiments.default_ports import default_ports_unavailable, where_default_ports
 from ..experiments.trace import har_schema_unavailable
-from ..frameworks import ExpressApp, NextApp, NginxApp
+from ..frameworks import DjangoApp, ExpressApp, FastAPIApp, NextApp, NginxApp
 from ..server.lab import LabServer
 
 PACKAGES = {
@@ -42,11 +43,11 @@ PACKAGES = {
     "ada-url": "every episode (labserver imports it)",
     "aiohttp": "every episode (labserver imports it)",
     "fastjsonschema": "episode 16b (the HAR check)",
-    "fastapi": "episode 14", "uvicorn": "episode 14", "django": "episode 14",
     "nbval": "the tests (pytest --nbval)",
 }
 """The Python packages the lessons use, and who needs each; requirements.txt installs
-them all. Playwright is checked with the browser it drives."""
+them all. Playwright is checked with the browser it drives; Django and FastAPI, which
+episode 14 installs on first need, with the other programs."""
 
 REPOSITORY_LESSONS = Path(__file__).resolve().parents[2] / "notebooks"
 """Where the executed lessons live in a clone (``labserver`` is installed editable)."""
@@ -61,6 +62,10 @@ class Need:
     """The sentence saying what to do when this machine lacks it, or None."""
     found: Callable[[], str]
     """What the check shows when it is there (a version, say)."""
+    optional: str | None = None
+    """The optional program it is (:data:`labserver.clients.optional.OPTIONAL`): installed
+    by the episode that first needs it, so the check asks whether it is here without
+    installing it."""
 
 
 NEED_CHECKS: dict[str, Need] = {
@@ -80,7 +85,12 @@ NEED_CHECKS: dict[str, Need] = {
                     lambda: f"Express {ExpressApp().version()}"),
     "nextjs": Need("Node.js and Next.js (a framework of episode 14)",
                    lambda: NextApp.unavailable_reason(),
-                   lambda: f"Next.js {NextApp().version()}"),
+                   lambda: f"Next.js {NextApp().version()}", optional="nextjs"),
+    "python-frameworks": Need("Django and FastAPI (frameworks of episode 14)",
+                              lambda: FastAPIApp.unavailable_reason(),
+                              lambda: f"Django {DjangoApp().version()}, FastAPI "
+                                      f"{FastAPIApp().version()}",
+                              optional="python-frameworks"),
     "nginx": Need("nginx (a framework of episode 14)", lambda: NginxApp.unavailable_reason(),
                   lambda: f"nginx {NginxApp().version()}"),
     "har-schema": Need("the HAR 1.2 schema (npm's har-schema, with the Node helpers)",
@@ -88,7 +98,8 @@ NEED_CHECKS: dict[str, Need] = {
                        lambda: f"har-schema {node_package_version('har-schema')}"),
     "old-releases": Need("old releases of requests and urllib3, each in its own environment "
                          "(installed once into the lab's cache)",
-                         lambda: old_releases_unavailable(), lambda: ", ".join(OLD_RELEASES)),
+                         lambda: old_releases_unavailable(), lambda: ", ".join(OLD_RELEASES),
+                         optional="old-releases"),
     "ports-80-443": Need("ports 80 and 443 on loopback", lambda: default_ports_unavailable(),
                          lambda: where_default_ports()),
 }
@@ -98,11 +109,12 @@ DEBIAN_PACKAGES: dict[str, tuple[str, ...]] = {
     "curl": ("curl",), "wget": ("wget",), "chromium": ("chromium",),
     "firefox": ("firefox-esr", "nodejs", "npm"), "node": ("nodejs",),
     "express": ("nodejs", "npm"), "nextjs": ("nodejs", "npm"), "har-schema": ("nodejs", "npm"),
-    "nginx": ("nginx",), "old-releases": (), "ports-80-443": (),
+    "nginx": ("nginx",), "python-frameworks": (), "old-releases": (), "ports-80-443": (),
 }
-"""The Debian packages that give each need (the Node packages then come from the lock
-file through ``python -m labserver setup``). Old releases come from PyPI and ports 80 and
-443 from the kernel. CI and the classroom image install exactly these (tested)."""
+"""The Debian packages that give each need (the Node packages then come from their lock
+files through ``python -m labserver setup``). Django, FastAPI and the old releases come
+from PyPI, and ports 80 and 443 from the kernel. CI and the classroom image install
+exactly these (tested)."""
 
 
 def _lessons(numbers: list[str]) -> str:
@@ -137,12 +149,9 @@ def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> p
                          "needed by": needed_by, "to fix": "pip install -r requirements.txt"})
     needs = {lesson.name.split("_", 1)[0]: needs_of(lesson) for lesson in lessons(folder)}
     for name, need in NEED_CHECKS.items():
-        reason = need.missing()
         numbers = [number for number, declared in needs.items() if name in declared]
-        rows.append({"check": need.label, "result": "missing" if reason else need.found(),
-                     "ok": reason is None,
-                     "needed by": _lessons(numbers),
-                     "to fix": reason or ""})
+        row = _not_installed_yet(need) or _checked(need)
+        rows.append({"check": need.label, **row, "needed by": _lessons(numbers)})
     try:
         status = httpx.get(server.url + "/echo", timeout=5).status_code
         answer, ok = f"answers {status}", status == 200
@@ -151,6 +160,49 @@ def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> p
     rows.append({"check": "lab server on loopback", "result": answer, "ok": ok,
                  "needed by": "every episode", "to fix": "" if ok else "see the README"})
     return pd.DataFrame(rows).set_index("check")
+
+
+def _checked(need: Need) -> dict[str, object]:
+    reason = need.missing()
+    return {"result": "missing" if reason else need.found(), "ok": reason is None,
+            "to fix": reason or ""}
+
+
+def _not_installed_yet(need: Need) -> dict[str, object] | None:
+    """An optional program's row while it is not installed: asked without installing it
+    (the episode that needs it will), and ok unless it could not be installed here."""
+    if need.optional is None or OPTIONAL[need.optional].installed():
+        return None
+    program = OPTIONAL[need.optional]
+    cannot = program.cannot_install()
+    return {"result": "not installed yet", "ok": cannot is None,
+            "to fix": cannot or f"{program.needed_by} installs it when it first needs it "
+                                f"({program.size}); or now: python -m labserver setup"}
+
+
+SETUP_COMMAND = "python -m labserver setup"
+"""The one command that installs every optional program ahead of the episodes."""
+
+
+def optional_programs() -> object:
+    """Which optional programs this machine has not installed yet, and how they come
+    (Markdown): printed from what is here, so the sentence is true on every machine."""
+    from IPython.display import Markdown
+
+    missing = [program for program in OPTIONAL.values() if not program.installed()]
+    if not missing:
+        text = ("Every optional program is installed here: "
+                + "; ".join(f"{p.label} ({p.needed_by})" for p in OPTIONAL.values())
+                + ". Where one is missing, the episode that needs it installs it the first "
+                  "time, after one line saying so; `" + SETUP_COMMAND + "` installs them "
+                  "all ahead, for a classroom or offline use.")
+    else:
+        text = ("Not installed yet: "
+                + "; ".join(f"{p.label} for {p.needed_by} ({p.size})" for p in missing)
+                + ". The episode that needs one installs it the first time it does, after "
+                  "one line saying so, and keeps it. To get them all now, for a classroom "
+                  "or offline use, run `" + SETUP_COMMAND + "`.")
+    return Markdown(text)  # type: ignore[no-untyped-call]
 
 
 CURL_FOLLOW_SINCE = (8, 16)
