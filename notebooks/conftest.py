@@ -3,11 +3,12 @@ declare it in their metadata, ``"redirect_lab": {"needs": ["curl", "chromium"]}`
 Where one is missing, their cells are reported as skipped, with the reason, instead of
 failing or passing.
 
-A learner re-runs cells: after nbval has run a lesson's cells and compared them with the
-stored outputs, every cell is run a second time *in the same kernel* (the servers, browsers
-and journals of the first run still up) and compared with the stored outputs again, as
-``Cell N (run again)``. One kernel serves both runs, so checking re-runs costs one more
-pass over the cells, not another kernel."""
+A learner re-runs cells: right after nbval has run a cell and compared it with its stored
+outputs, the cell is run a second time *in the same kernel* (the servers, browsers and
+journals of its first run still up) and compared with the stored outputs again, as
+``Cell N (run again)``, as a learner who presses Shift+Enter twice does. One kernel serves
+both runs, and a lesson's browsers start once: a second pass after the lesson's last cell
+had closed them would start them all again."""
 
 from itertools import groupby
 from pathlib import Path
@@ -26,15 +27,15 @@ def _lesson_of(item: pytest.Item) -> object:
 
 
 def _run_again(items: list[pytest.Item]) -> list[pytest.Item]:
-    """Each lesson's cells, then the same cells once more, checked the same way."""
+    """Each lesson cell followed by itself once more, checked the same way."""
     ordered: list[pytest.Item] = []
     for lesson, run in groupby(items, key=_lesson_of):
-        cells = list(run)
-        ordered += cells
-        if lesson is not None:
-            ordered += [IPyNbCell.from_parent(lesson, name=cell.name + AGAIN,
-                                              cell_num=cell.cell_num, cell=cell.cell,
-                                              options=cell.options) for cell in cells]
+        for item in run:
+            ordered.append(item)
+            if lesson is not None:
+                ordered.append(IPyNbCell.from_parent(
+                    lesson, name=item.name + AGAIN, cell_num=item.cell_num, cell=item.cell,
+                    options=item.options))
     return ordered
 
 

@@ -1,6 +1,6 @@
 """Every notebook as a learner sees it: opened in JupyterLab, in a real browser.
 
-nbval proves the kernel computes what each notebook stored, and its second pass that every
+nbval proves the kernel computes what each notebook stored, and its re-runs that every
 cell can be run again; it does not prove that the notebook *looks* right. Here JupyterLab
 is started on loopback and each notebook is opened, with the outputs nbval has just proved
 current, in headless Chromium (Debian's ``chromium``, driven by Playwright as in the

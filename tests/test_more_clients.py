@@ -87,3 +87,23 @@ def test_wget_reports_a_refused_connection_with_its_exit_status():
     with WgetClient() as client:
         outcome = client.send("GET", "http://127.0.0.1:9/")
     assert outcome.error == "wget exit 4" and "network failure" in (outcome.detail or "")
+
+
+@pytest.mark.parametrize("name", ["aiohttp", "httpx-async"])
+def test_an_async_client_dropped_without_close_closes_its_session_and_its_loop(server, name):
+    """A cell run again makes its clients anew: the dropped ones must not leave a thread
+    behind, nor print aiohttp's "Unclosed client session" into the next cell."""
+    import gc
+    import threading
+    import warnings
+
+    client = make_client(name)
+    assert client.send("GET", server.url + "/echo").status == 200
+    loop_thread = client._loop._thread
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client
+        gc.collect()
+    assert not loop_thread.is_alive()
+    assert loop_thread not in threading.enumerate()
+    assert [str(w.message) for w in caught] == []

@@ -84,13 +84,41 @@ class _EventLoop:
     def closed(self) -> bool:
         return self._loop.is_closed()
 
+    @property
+    def in_its_thread(self) -> bool:
+        return threading.current_thread() is self._thread
+
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
 
 
-class HttpxAsyncClient(Client):
+class _OnItsOwnLoop(Client):
+    """A client of an async library, run on an :class:`_EventLoop` of its own.
+
+    A cell run twice makes its clients anew and drops the last ones: they are closed when
+    dropped, or each would leave its loop's thread running and aiohttp would print
+    "Unclosed client session" into whichever cell comes next."""
+
+    _loop: _EventLoop
+
+    async def _aclose(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        if self._loop.closed:
+            return
+        self._loop.run(self._aclose())
+        self._loop.close()
+
+    def __del__(self) -> None:
+        loop = getattr(self, "_loop", None)  # None when __init__ failed before making it
+        if loop is not None and not loop.closed and not loop.in_its_thread:
+            self.close()
+
+
+class HttpxAsyncClient(_OnItsOwnLoop):
     """httpx's ``AsyncClient``, driven from an event loop of its own.
 
     The loop runs in a private thread, so the adapter works the same in a plain
@@ -114,11 +142,8 @@ class HttpxAsyncClient(Client):
         return _httpx_outcome(lambda: self._loop.run(
             self._client.request(method, url, content=body, headers=headers)))
 
-    def close(self) -> None:
-        if self._loop.closed:
-            return
-        self._loop.run(self._client.aclose())
-        self._loop.close()
+    async def _aclose(self) -> None:
+        await self._client.aclose()
 
 
 class RequestsClient(Client):
@@ -247,7 +272,7 @@ def _proxy_manager(proxy: str, ca_certs: str | None) -> Any:
                                 ca_certs=ca_certs, proxy_headers=headers)
 
 
-class AiohttpClient(Client):
+class AiohttpClient(_OnItsOwnLoop):
     """aiohttp's ``ClientSession``, which follows redirects by default (10 at most)."""
 
     name = "aiohttp"
@@ -287,8 +312,5 @@ class AiohttpClient(Client):
         except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             return Outcome(status=None, error=type(exc).__name__, detail=str(exc))
 
-    def close(self) -> None:
-        if self._loop.closed:
-            return
-        self._loop.run(self._session.close())
-        self._loop.close()
+    async def _aclose(self) -> None:
+        await self._session.close()
