@@ -21,7 +21,7 @@ from labserver.teaching.course import (
     is_check,
     stated_minutes,
 )
-from labserver.teaching.environment import lessons
+from labserver.teaching.environment import lessons, needs_of
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 LESSONS = lessons(NOTEBOOKS)
@@ -306,3 +306,18 @@ def test_each_notebook_ends_with_the_footer_of_its_place_in_the_course(lesson):
 def test_a_lessons_heading_carries_its_number(lesson):
     heading = "".join(json.loads(lesson.read_text(encoding="utf-8"))["cells"][0]["source"])
     assert heading.startswith(f"# {_episode(lesson).number} · ")
+
+
+def test_the_jupyterlab_checks_and_the_browser_episodes_are_handed_to_the_workers_first(
+        request: pytest.FixtureRequest) -> None:
+    """The suite's files in the order the workers get them (``tests/conftest.py``): the
+    longest kinds first, so no worker is left alone with a long one at the end."""
+    files = list(dict.fromkeys(Path(item.fspath) for item in request.session.items))
+    kinds = [("ui" if path.name.startswith(("test_jupyterlab_ui", "test_playground_ui"))
+              else "unit" if path.suffix != ".ipynb"
+              else "browser episode" if {"chromium", "firefox"} & set(needs_of(path))
+              else "episode") for path in files]
+    order = ["ui", "browser episode", "episode", "unit"]
+    if set(kinds) != set(order):
+        pytest.skip("run the whole suite (pytest --nbval) to see its order")
+    assert kinds == sorted(kinds, key=order.index)
