@@ -2,9 +2,9 @@
 redirect of your own to fix.
 """
 
-from .experiments.frameworks import framework_redirects, start_frameworks, stop_frameworks
+from .experiments.frameworks import answer, framework_redirects, start_frameworks, stop_frameworks
 from .teaching.exercises import check_redirect_app
 
 __all__ = [
-    "check_redirect_app", "framework_redirects", "start_frameworks", "stop_frameworks",
+    "answer", "check_redirect_app", "framework_redirects", "start_frameworks", "stop_frameworks",
 ]

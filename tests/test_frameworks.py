@@ -1,10 +1,19 @@
 """Frameworks run on loopback: what each sends for a redirect, read off the wire."""
 
+import json
 import socket
+from pathlib import Path
 
 import pytest
 
-from labserver.experiments.frameworks import framework_redirects, start_frameworks, stop_frameworks
+from labserver import claim
+from labserver.experiments.frameworks import (
+    Frameworks,
+    answer,
+    framework_redirects,
+    start_frameworks,
+    stop_frameworks,
+)
 from labserver.frameworks import FRAMEWORKS, ExpressApp, FrameworkUnavailable, NextApp, NginxApp
 from labserver.frameworks.processes import BUILDS
 
@@ -107,3 +116,57 @@ def test_a_missing_framework_is_skipped_with_what_to_install(monkeypatch):
     frameworks, skipped = start_frameworks(["nginx"])
     assert frameworks == {}
     assert skipped == {"nginx": "nginx is not installed: apt-get install nginx"}
+
+
+EPISODE_14 = Path(__file__).resolve().parent.parent / "notebooks" / \
+    "14_what_frameworks_send.ipynb"
+
+
+def _run_episode_14(capsys) -> tuple[list[tuple[bool, str]], dict]:
+    """Every code cell of episode 14 in one IPython shell, as a learner runs them: whether
+    each ran without an exception and what it showed, and the names the cells left."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    quiet = Config()
+    quiet.HistoryManager.enabled = False
+    shell = InteractiveShell(config=quiet)
+    ran = []
+    for cell in json.loads(EPISODE_14.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "code":
+            result = shell.run_cell("".join(cell["source"]))
+            ran.append((result.success, capsys.readouterr().out))
+    return ran, shell.user_ns
+
+
+@pytest.mark.parametrize("missing", [("Next.js",), ("Django", "FastAPI"), ("nginx",)],
+                         ids=", ".join)
+def test_episode_14_runs_to_the_end_without_a_framework_listing_it_as_skipped(
+        monkeypatch, capsys, missing):
+    reason = "not installed here (a test)"
+    for name in missing:
+        monkeypatch.setattr(FRAMEWORKS[name], "unavailable_reason",
+                            classmethod(lambda cls: reason))
+    ran, names = _run_episode_14(capsys)
+    failed = [shown for success, shown in ran if not success]
+    assert not failed, failed[0]
+    shown = "\n".join(shown for _, shown in ran)
+    assert "Traceback" not in shown and "KeyError" not in shown
+    started = ran[1][1]  # the cell that starts the frameworks
+    assert all(f"'{name}': '{reason}'" in started for name in missing)
+    rows = names["table"].xs(f"{missing[0]} (skipped)")  # its rows, each saying why
+    assert len(rows) and set(rows["status sent"]) == {f"skipped: {reason}"}
+    not_checked = [line for line in shown.splitlines() if "Not checked here:" in line]
+    assert all(any(name in line for line in not_checked) for name in missing)
+
+
+def test_a_claim_about_a_framework_that_did_not_run_says_it_was_not_checked():
+    frameworks = Frameworks({}, {"Next.js": "npm not found"})
+    assert frameworks.missing("Flask", "Next.js") == ["Next.js"]
+    shown = claim("Next.js sent 308.", holds=False, missing=frameworks.missing("Next.js"))
+    assert repr(shown) == ("*Not checked here: Next.js did not run (the cell that started it "
+                           "says why).*")
+    assert repr(answer(frameworks["Next.js"], "GET", "/moved")) == (
+        "Next.js skipped: npm not found")
+    with pytest.raises(KeyError):
+        frameworks["Flask"]  # neither started nor skipped: a mistake, not a missing program

@@ -1,6 +1,6 @@
 """Frameworks under test: other projects' servers, started by the lab on loopback."""
 
-from .base import Framework, FrameworkUnavailable, Route
+from .base import Framework, FrameworkUnavailable, MissingFramework, Route
 from .processes import NGINX_SITE, ExpressApp, NextApp, NginxApp, NginxChain, NginxProxy
 from .python_apps import DjangoApp, FastAPIApp, FlaskApp
 
@@ -11,5 +11,5 @@ FRAMEWORKS: dict[str, type[Framework]] = {
 """Every framework the lab can run, by the name its tables use."""
 
 __all__ = ["FRAMEWORKS", "NGINX_SITE", "DjangoApp", "ExpressApp", "FastAPIApp", "FlaskApp",
-           "Framework", "FrameworkUnavailable", "NextApp", "NginxApp", "NginxChain",
-           "NginxProxy", "Route"]
+           "Framework", "FrameworkUnavailable", "MissingFramework", "NextApp", "NginxApp",
+           "NginxChain", "NginxProxy", "Route"]

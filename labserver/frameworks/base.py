@@ -128,3 +128,35 @@ class Framework(ABC):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+class MissingFramework(Framework):
+    """Stands in for a framework that could not start here, as ``MissingBrowser`` does for
+    a browser: its table rows, its questions and its checks say it was skipped, and why,
+    where asking for it by name would otherwise stop the lesson with a ``KeyError``."""
+
+    def __init__(self, kind: type[Framework], reason: str) -> None:
+        super().__init__()
+        self.name, self.routes, self.source = kind.name, kind.routes, kind.source
+        self.reason = reason
+
+    @property
+    def skipped(self) -> str:
+        """What a table or a printed answer shows in place of what the framework sent."""
+        return f"skipped: {self.reason}"
+
+    def version(self) -> str:
+        return "(skipped)"
+
+    def start(self) -> Framework:
+        raise FrameworkUnavailable(self.reason)
+
+    def _serve(self, port: int) -> None:
+        raise FrameworkUnavailable(self.reason)
+
+    def _shut(self) -> None:
+        """Nothing was started."""
+
+    def express4_route_error(self) -> str:
+        """Express's answer to its Express 4 route (``ExpressApp``), had it run: why not."""
+        return f"{self.name} {self.skipped}"

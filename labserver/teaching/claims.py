@@ -8,6 +8,7 @@ cell fails, quoting the sentence and the rows that contradict it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -42,17 +43,39 @@ def _evidence_text(evidence: Any) -> str:
     return f"\n{evidence}"
 
 
-def claim(sentence: str, holds: bool, evidence: Any = None) -> Claim:
+def _and(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def not_checked(missing: Iterable[str]) -> str:
+    """What a claim shows instead of its sentence when what it is about did not run here."""
+    names = list(missing)
+    return (f"*Not checked here: {_and(names)} did not run "
+            "(the cell that started {} says why).*".format("it" if len(names) == 1 else "them"))
+
+
+def claim(sentence: str, holds: bool, evidence: Any = None,
+          missing: Iterable[str] = ()) -> Claim:
     """``sentence``, shown because this run bears it out; raises :class:`ClaimFailed`
-    quoting it and ``evidence`` (the rows it rests on) when ``holds`` is false."""
+    quoting it and ``evidence`` (the rows it rests on) when ``holds`` is false.
+
+    ``missing`` names what the sentence is about that could not run on this machine (a
+    framework, a browser): then this run can neither bear it out nor contradict it, so
+    one line says it was not checked here, instead of the sentence or a failure.
+    """
+    missing = list(missing)
+    if missing:
+        return Claim(not_checked(missing))
     if not holds:
         raise ClaimFailed(f"the lesson says {sentence!r}, but this run disagrees:"
                           f"{_evidence_text(evidence)}")
     return Claim(sentence)
 
 
-Bullet = str | tuple[str, bool] | tuple[str, bool, Any]
-"""A summary line: a rule or advice as plain text, or an observation with its check."""
+Bullet = (str | tuple[str, bool] | tuple[str, bool, Any]
+          | tuple[str, bool, Any, Iterable[str]])
+"""A summary line: a rule or advice as plain text, or an observation with its check (and,
+last, what it is about that may not have run here, as :func:`claim`'s ``missing``)."""
 
 
 class Recap:
@@ -72,8 +95,9 @@ def recap(*bullets: Bullet) -> Recap:
     """A summary whose observed lines are checked like :func:`claim`.
 
     A plain string is a rule or advice (cited above it in the lesson); a tuple
-    ``(sentence, holds[, evidence])`` is an observation and fails the cell, quoting the
-    sentence, when ``holds`` is false. A summary restates what the lesson showed, so the
+    ``(sentence, holds[, evidence[, missing]])`` is an observation and fails the cell,
+    quoting the sentence, when ``holds`` is false (or is not checked, when ``missing``
+    names something that did not run here). A summary restates what the lesson showed, so the
     run that showed it checks the restatement too.
     """
     lines = []
