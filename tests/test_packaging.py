@@ -125,6 +125,34 @@ def test_the_learners_install_leaves_out_the_developers_tools():
     assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
 
 
+def test_the_packages_episode_00_checks_are_the_ones_requirements_txt_installs(monkeypatch):
+    import json
+    from importlib.metadata import PackageNotFoundError
+
+    from labserver.teaching import environment
+
+    learner = list(_pins(ROOT / "requirements.txt"))
+    assert environment.learner_packages() == learner
+    assert set(environment.NEEDED_BY) <= set(learner)
+    found = environment.version
+
+    def without_two(name: str) -> str:  # a learner's machine where pip missed two
+        if name in ("httpx", "msgpack"):
+            raise PackageNotFoundError(name)
+        return found(name)
+
+    monkeypatch.setattr(environment, "version", without_two)
+    rows = {row["check"]: row for row in environment._package_rows(learner)}
+    others = f"the other {len(learner) - len(environment.NEEDED_BY)} packages of requirements.txt"
+    assert set(rows) == set(environment.NEEDED_BY) | {others}
+    assert rows["httpx"]["result"] == "missing" and rows[others]["result"] == "missing: msgpack"
+    assert {row["to fix"] for row in rows.values() if not row["ok"]} == {
+        "pip install -r requirements.txt"}
+    stored = json.loads((ROOT / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8"))
+    shown = json.dumps([cell.get("outputs") for cell in stored["cells"]])
+    assert others in shown and "nbval" not in shown
+
+
 def test_ci_runs_exactly_the_readmes_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = re.search(r"\*\*Test\*\*.*?```bash\n(.+?)\n```", readme, re.S).group(1)

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, requires, version
 from pathlib import Path
 
 import httpx
@@ -28,13 +28,18 @@ from ..clients import (
 )
 from ..clients.node import node_package_version
 from ..clients.old_versions import OLD_RELEASES, old_releases_unavailable
-from ..clients.optional import OPTIONAL
+from ..clients.optional import OPTIONAL, pinned
 from ..experiments.default_ports import default_ports_unavailable, where_default_ports
 from ..experiments.trace import har_schema_unavailable
 from ..frameworks import DjangoApp, ExpressApp, FastAPIApp, NextApp, NginxApp
 from ..server.lab import LabServer
 
-PACKAGES = {
+REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"
+"""The learner's install. The check lists exactly the packages it pins, so it never calls
+"missing" what ``pip install -r requirements.txt`` would not install (the developers'
+tools, nbval and pytest, come with ``requirements-dev.txt`` and are not checked here)."""
+
+NEEDED_BY = {
     "jupyterlab": "to open the episodes",
     "httpx": "every episode", "flask": "every episode", "werkzeug": "every episode",
     "pandas": "every episode", "requests": "every episode (labserver imports it)",
@@ -43,11 +48,46 @@ PACKAGES = {
     "ada-url": "every episode (labserver imports it)",
     "aiohttp": "every episode (labserver imports it)",
     "fastjsonschema": "episode 16b (the HAR check)",
-    "nbval": "the tests (pytest --nbval)",
 }
-"""The Python packages the lessons use, and who needs each; requirements.txt installs
-them all. Playwright is checked with the browser it drives; Django and FastAPI, which
-episode 14 installs on first need, with the other programs."""
+"""The packages of :data:`REQUIREMENTS` the check shows one by one, and who needs each;
+the others share one row. Playwright is checked again with the browser it drives; Django
+and FastAPI, which episode 14 installs on first need, with the other programs."""
+
+
+def learner_packages(requirements: Path = REQUIREMENTS) -> list[str]:
+    """The packages a learner's install pins, in its order; outside a clone (no
+    ``requirements.txt``), those the installed ``labserver`` requires."""
+    if requirements.is_file():
+        return list(pinned(requirements))
+    return [re.split(r"[\s<>=!~;\[]", line, maxsplit=1)[0]
+            for line in requires("labserver") or [] if "extra ==" not in line]
+
+
+def _installed(name: str) -> str:
+    """The version installed here, or "" for none."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return ""
+
+
+def _package_rows(names: list[str]) -> list[dict[str, object]]:
+    """One row for each package :data:`NEEDED_BY` names, one for all the others."""
+    fix = "pip install -r requirements.txt"
+    rows: list[dict[str, object]] = []
+    for name in (name for name in names if name in NEEDED_BY):
+        found = _installed(name)
+        rows.append({"check": name, "result": found or "missing", "ok": bool(found),
+                     "needed by": NEEDED_BY[name], "to fix": "" if found else fix})
+    others = [name for name in names if name not in NEEDED_BY]
+    missing = [name for name in others if not _installed(name)]
+    if others:
+        rows.append({"check": f"the other {len(others)} packages of requirements.txt",
+                     "result": "missing: " + ", ".join(missing) if missing else "installed",
+                     "ok": not missing, "needed by": "every episode (JupyterLab's kernel, "
+                     "labserver's imports)", "to fix": fix if missing else ""})
+    return rows
+
 
 REPOSITORY_LESSONS = Path(__file__).resolve().parents[2] / "notebooks"
 """Where the executed lessons live in a clone (``labserver`` is installed editable)."""
@@ -139,14 +179,7 @@ def _version_of(path: str | None) -> str:
 def check_environment(server: LabServer, folder: Path = REPOSITORY_LESSONS) -> pd.DataFrame:
     """Everything the lessons use, whether this machine has it, which lessons need it, and
     how to install what is missing: so a workshop finds out here, not at episode 08."""
-    rows = []
-    for name, needed_by in PACKAGES.items():
-        try:
-            rows.append({"check": name, "result": version(name), "ok": True,
-                         "needed by": needed_by, "to fix": ""})
-        except PackageNotFoundError:
-            rows.append({"check": name, "result": "missing", "ok": False,
-                         "needed by": needed_by, "to fix": "pip install -r requirements.txt"})
+    rows = _package_rows(learner_packages())
     needs = {lesson.name.split("_", 1)[0]: needs_of(lesson) for lesson in lessons(folder)}
     for name, need in NEED_CHECKS.items():
         numbers = [number for number, declared in needs.items() if name in declared]
