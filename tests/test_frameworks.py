@@ -108,6 +108,22 @@ def test_a_stopped_framework_frees_its_port():
             assert probe.connect_ex(("127.0.0.1", port)) != 0, kind.name
 
 
+def test_the_start_cell_run_again_gets_the_running_frameworks_back_not_a_second_set():
+    first, _ = start_frameworks(["Flask", "Express"])
+    try:
+        again, _ = start_frameworks(["Flask", "Express"])
+        assert {name: f.port for name, f in again.items()} == \
+            {name: f.port for name, f in first.items()}
+        assert all(again[name] is first[name] for name in first)
+    finally:
+        stop_frameworks(first)
+    after_stop, _ = start_frameworks(["Flask"])
+    try:  # stopped ones are started afresh
+        assert all(f.port and f is not first.get(name) for name, f in after_stop.items())
+    finally:
+        stop_frameworks(after_stop)
+
+
 def test_a_missing_framework_is_skipped_with_what_to_install(monkeypatch):
     monkeypatch.setattr(NginxApp, "unavailable_reason",
                         classmethod(lambda cls: "nginx is not installed: apt-get install nginx"))

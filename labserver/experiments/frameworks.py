@@ -3,6 +3,7 @@ framework running on loopback (:mod:`labserver.frameworks`)."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,13 +41,35 @@ class Frameworks(dict[str, Framework]):
         return [name for name in names if name in self.skipped]
 
 
+_STARTED: dict[str, Framework] = {}
+"""The frameworks :func:`start_frameworks` started in this process, by name."""
+
+
+def _serving(framework: Framework) -> bool:
+    if not framework.port:
+        return False  # stopped
+    try:
+        socket.create_connection((LOOPBACK, framework.port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def start_frameworks(names: Iterable[str] | None = None) -> tuple[Frameworks, dict[str, str]]:
     """Start each framework named (all of :data:`FRAMEWORKS` by default); those that
-    cannot run here are returned apart, with what to install."""
+    cannot run here are returned apart, with what to install.
+
+    A re-run cell gets back the frameworks this process already started and that are
+    still serving, as ``start()`` hands back the running lab server, instead of starting
+    six more beside them."""
     started, skipped = {}, {}
     for name in names or FRAMEWORKS:
+        running = _STARTED.get(name)
+        if running is not None and _serving(running) and not running.unavailable_reason():
+            started[name] = running
+            continue
         try:
-            started[name] = FRAMEWORKS[name]().start()
+            started[name] = _STARTED[name] = FRAMEWORKS[name]().start()
         except FrameworkUnavailable as missing:
             skipped[name] = str(missing)
     return Frameworks(started, skipped), skipped
