@@ -351,3 +351,19 @@ def test_the_summary_wears_the_labs_colours(lab):
     assert shown.styles.loc["httpx", "Authorization"] == ""  # stripped: as RFC 9110 advises
     assert "leaked: " + labserver.vocabulary.GLOSSARY["leaked"] in shown.legend
     assert shown._repr_html_() == shown._repr_html_()  # the same ids on every render
+
+
+def test_a_panel_stored_in_an_episode_has_the_same_model_id_at_every_refresh() -> None:
+    """ipywidgets names a widget with a random id, which the notebook stores with the
+    output; the panels are numbered in their kernel instead, so a refresh changes nothing."""
+    from pathlib import Path
+
+    stored = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+                if view:
+                    stored.append((path.name, view["model_id"]))
+    assert len(stored) >= 16  # every core episode ends with the panel
+    assert {model for _, model in stored} == {"redirect-lab-playground-1"}, stored

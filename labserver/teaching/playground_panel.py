@@ -10,6 +10,7 @@ widget's own view is random by design, and nbval does not compare it).
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 from dataclasses import replace
 from typing import Any
@@ -53,6 +54,12 @@ def _download(name: str, text: str, mime: str) -> str:
 
 def _markdown(text: str) -> object:
     return Markdown(text)  # type: ignore[no-untyped-call]
+
+
+_PANELS = itertools.count(1)
+"""Numbers the panels of this kernel. A panel's model id is stored in the notebook with
+its output: a random one (ipywidgets' default) changed every episode's file at every
+refresh; numbered, the stored outputs stay the same."""
 
 
 class Playground(widgets.VBox):  # type: ignore[misc]
@@ -111,7 +118,7 @@ class Playground(widgets.VBox):  # type: ignore[misc]
             widgets.HTML("clients (and an optional prediction of what arrives):"),
             *rows, widgets.HBox([self.diagram_client, self.run_button]),
             self.outputs["message"], self.outputs["summary"], self.outputs["grade"], tabs,
-        ], layout=_WIDE)
+        ], layout=_WIDE, model_id=f"redirect-lab-playground-{next(_PANELS)}")
         self.show(state or PlaygroundState())
 
     def _refresh(self) -> None:
