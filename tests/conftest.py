@@ -9,8 +9,7 @@ from labserver.clients import BROWSERS, BrowserClient
 from labserver.teaching.environment import needs_of
 
 HEAVIEST_FIRST = (
-    ("the JupyterLab checks", lambda path: path.name.startswith(("test_jupyterlab_ui",
-                                                                 "test_playground_ui"))),
+    ("the JupyterLab checks", lambda path: path.name.startswith("test_jupyterlab_ui")),
     ("episodes that start browsers", lambda path: path.suffix == ".ipynb"
      and bool(set(needs_of(path)) & set(BROWSERS))),
     ("the other episodes", lambda path: path.suffix == ".ipynb"),

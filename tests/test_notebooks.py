@@ -313,7 +313,7 @@ def test_the_jupyterlab_checks_and_the_browser_episodes_are_handed_to_the_worker
     """The suite's files in the order the workers get them (``tests/conftest.py``): the
     longest kinds first, so no worker is left alone with a long one at the end."""
     files = list(dict.fromkeys(Path(item.fspath) for item in request.session.items))
-    kinds = [("ui" if path.name.startswith(("test_jupyterlab_ui", "test_playground_ui"))
+    kinds = [("ui" if path.name.startswith("test_jupyterlab_ui")
               else "unit" if path.suffix != ".ipynb"
               else "browser episode" if {"chromium", "firefox"} & set(needs_of(path))
               else "episode") for path in files]
