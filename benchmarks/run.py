@@ -2,7 +2,7 @@
 
 Prints every figure beside its goal (all parts take about 90 minutes on 2 cores; name
 parts to run only those: imports, notebooks, lessons, suite, matrices, lifecycle, load, memory,
-flood, fuzz, frameworks):
+flood, fuzz, frameworks, first-lesson):
 
 1. (notebooks) strict ``pytest --nbval`` over the lessons vs the same number of one-cell
    notebooks that only import flask, httpx and pandas (the floor; goal at most 1.3x);
@@ -17,6 +17,9 @@ flood, fuzz, frameworks):
 5. kernel memory after each lesson, and the memory one lab server with a full journal adds;
 6. (flood) memory under a flood of requests with maximal headers: bounded by the
    journal's byte budget; (fuzz) the raw-input fuzz tests with 20x the suite's examples.
+7. (first-lesson) the README's learn command from a fresh clone and python3.11 venv until
+   JupyterLab serves the first episode, with this machine's caches and without them
+   (medians of 5 and 3, with their spread), and what it downloads and installs.
 
 httpbin is a benchmark-only dependency:
 ``python -m pip install --no-deps -r benchmarks/requirements.txt``.
@@ -460,11 +463,183 @@ def fuzz_figures() -> None:
     row("long fuzz (1,200 examples per raw-input test)", time.perf_counter() - started, "s")
 
 
+# -- 7. time to the first lesson ----------------------------------------------------
+
+def _first_lesson_run(commit: str, cold: bool, sizes: dict[str, float] | None = None
+                      ) -> dict[str, float]:
+    """One run of the README's learn command (the bash block after **Learn**, split at
+    ``&&``) in a fresh clone at ``commit`` and a fresh python3.11 venv (its creation timed as the
+    first phase); seconds per phase. ``jupyter lab`` gets ``--no-browser``, a free loopback
+    port and a token, and its phase ends when ``GET /api/contents/<episode>`` answers 200.
+    With ``sizes``: what the run installed and what its command downloads, in MiB."""
+    import json
+    import os
+    import re
+    import secrets
+    import shlex
+    import signal
+    import tomllib
+
+    def mib(folder: Path) -> float:  # apparent size, symbolic links not followed
+        return sum(f.lstat().st_size for f in folder.rglob("*") if not f.is_dir()) / 2**20
+
+    python = shutil.which("python3.11") or sys.exit("first-lesson: no python3.11 on PATH")
+    with tempfile.TemporaryDirectory(prefix="first-lesson-") as tmp:
+        repo, venv, log = Path(tmp) / "redirect-lab", Path(tmp) / "redirect-lab/.venv", \
+            Path(tmp) / "log.txt"
+        subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(repo)],
+                       check=True)
+        subprocess.run(["git", "checkout", "--quiet", commit], cwd=repo, check=True)
+        found = re.search(r"\*\*Learn\*\*.*?```bash\n(.+?)\n```",
+                          (repo / "README.md").read_text(), re.S)
+        if found is None:
+            sys.exit("first-lesson: README.md has no bash block after **Learn**")
+        *steps, lab = [part.strip() for part in found.group(1).split("&&")]
+        episode = Path(next(w for w in shlex.split(lab) if w.endswith(".ipynb"))).name
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+        env["PATH"] = os.pathsep.join([str(venv / "bin"), *(
+            p for p in env["PATH"].split(os.pathsep) if not p.startswith(str(ROOT)))])
+        env["VIRTUAL_ENV"] = str(venv)
+        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
+                     "IPYTHONDIR"):  # a learner's first JupyterLab: no settings of ours
+            env[name] = str(Path(tmp) / name.lower())
+        if cold:  # PyPI only (no cache, no wheel folder, no local index) and npm from empty
+            env.pop("PIP_FIND_LINKS", None)
+            env.update(PIP_NO_CACHE_DIR="1", PIP_CONFIG_FILE=os.devnull,
+                       npm_config_cache=str(Path(tmp) / "npm-cache"))
+        seconds: dict[str, float] = {}
+        with log.open("w") as out:
+            def phase(name: str, command: list[str]) -> None:
+                started = time.perf_counter()
+                done = subprocess.run(command, cwd=repo, env=env, stdout=out,
+                                      stderr=subprocess.STDOUT)
+                seconds[name] = time.perf_counter() - started
+                if done.returncode:
+                    out.flush()
+                    sys.exit(f"first-lesson: `{name}` failed:\n{log.read_text()[-3000:]}")
+
+            phase(f"{Path(python).name} -m venv .venv", [python, "-m", "venv", str(venv)])
+            for step in steps:
+                phase(step, ["bash", "-c", step])
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = int(probe.getsockname()[1])
+            token, url = secrets.token_hex(16), f"http://127.0.0.1:{port}"
+            auth = {"Authorization": f"token {token}"}
+            started = time.perf_counter()
+            root = " --allow-root" if os.geteuid() == 0 else ""  # this machine's user is root
+            server = subprocess.Popen(
+                ["bash", "-c", f"exec {lab} --no-browser --port={port} --ServerApp.port_retries=0"
+                 f" --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}{root}"],
+                cwd=repo, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            try:  # `jupyter lab FOLDER/FILE` serves FOLDER, so FILE is the episode's path
+                while True:
+                    if server.poll() is not None or time.perf_counter() - started > 300:
+                        out.flush()
+                        sys.exit(f"first-lesson: JupyterLab did not serve {episode}:\n"
+                                 f"{log.read_text()[-3000:]}")
+                    try:
+                        if httpx.get(f"{url}/api/contents/{episode}", headers=auth,
+                                     timeout=10).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    time.sleep(0.05)
+                seconds[f"{lab}, until 200"] = time.perf_counter() - started
+                page = httpx.get(f"{url}/lab/tree/{episode}", headers=auth, timeout=30)
+                if page.status_code != 200:
+                    sys.exit(f"first-lesson: /lab/tree/{episode} answered {page.status_code}")
+                if sizes is not None and not cold:
+                    sizes["installed: the venv's site-packages"] = mib(
+                        next(venv.glob("lib/python*/site-packages")))
+                    sizes["installed: node_modules"] = sum(
+                        mib(f) for f in (repo / "labserver").rglob("node_modules")
+                        if "node_modules" not in f.parent.parts)
+                    wheels, wanted = Path(tmp) / "wheels", Path(tmp) / "wanted.txt"
+                    wanted.write_text("".join(  # the editable line is the repository itself
+                        line for line in (repo / "requirements.txt").open()
+                        if not line.startswith("-e")))
+                    building = tomllib.loads((repo / "pyproject.toml").read_text())
+                    subprocess.run([str(venv / "bin/python"), "-m", "pip", "download", "-q",
+                                    "-d", str(wheels), "-r", str(wanted),
+                                    *building["build-system"]["requires"]],
+                                   cwd=repo, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   check=True)
+                    sizes[f"download: Python wheels ({len(list(wheels.iterdir()))} files, "
+                          "setuptools for the editable install included)"] = mib(wheels)
+                if sizes is not None and cold:  # each response npm fetched, from its index
+                    fetched = [json.loads(line.split("\t", 1)[1]) for bucket in
+                               (Path(tmp) / "npm-cache/_cacache/index-v5").rglob("*")
+                               if bucket.is_file()
+                               for line in bucket.read_text().splitlines() if "\t" in line]
+                    for kind, chosen in (("tarballs", True), ("metadata documents", False)):
+                        responses = [e.get("size") or 0 for e in fetched  # not pacote's aliases
+                                     if e["key"].startswith("make-fetch-happen:request-cache:")
+                                     and e["key"].endswith(".tgz") == chosen]
+                        sizes[f"download: Node packages, {len(responses)} {kind}"] = \
+                            sum(responses) / 2**20
+            finally:  # shuts its kernels down too; then the whole process group
+                try:
+                    httpx.post(f"{url}/api/shutdown", headers=auth, timeout=10)
+                    server.wait(30)
+                except (httpx.HTTPError, subprocess.TimeoutExpired):
+                    if server.poll() is None:
+                        os.killpg(server.pid, signal.SIGTERM)
+                        server.wait(30)
+    return seconds
+
+
+def first_lesson_figures(warm: int = 5, cold: int = 3) -> None:
+    """Time to the first lesson (issue 36): the README's learn command from a fresh clone
+    and venv until JupyterLab serves the first episode, each phase and the total as medians
+    (min-max) of ``warm`` runs with this machine's caches as they are and of ``cold`` runs
+    (fewer: each downloads everything), taken in turns so that both meet the same load on
+    this shared machine; then the sizes."""
+    import os
+    import resource
+
+    commit = subprocess.run(["git", "log", "-1", "--format=%H %cs"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split()
+    print(f"time to the first lesson: commit {commit[0][:7]} ({commit[1]}), measured "
+          f"{time.strftime('%Y-%m-%d')}, load average {os.getloadavg()[0]:.1f}; each run: a "
+          "fresh clone, a python3.11 venv, the README's learn command; JupyterLab's phase ends "
+          "when GET /api/contents/<episode> (its folder is the root) answers 200", flush=True)
+    sizes: dict[str, float] = {}
+    taken: dict[str, list[dict[str, float]]] = {"warm": [], "cold": []}
+    for n in range(max(warm, cold)):
+        for label, repeat in (("warm", warm), ("cold", cold)):
+            if n < repeat:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                taken[label].append(_first_lesson_run(commit[0], label == "cold",
+                                                      sizes if n == 0 else None))
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                print(f"  {label} run {n + 1}: {sum(taken[label][-1].values()):.1f} s, its "
+                      f"processes' CPU {cpu:.0f} s{' (sizes too)' if n == 0 else ''}, "
+                      f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    for label, runs in taken.items():
+        print(f"{label}: median of {len(runs)} runs (min-max); " + (
+            "pip --no-cache-dir with no wheel folder or local index (PyPI only), npm ci into "
+            "an empty cache; still warm: the OS page cache, python3.11, the clone's objects, "
+            "DNS, the registries' CDNs" if label == "cold" else
+            "pip's wheel folder and local index and npm's cache as this machine has them "
+            "(pip's HTTP cache keeps nothing here: the registry's answers carry no caching "
+            "headers)"))
+        for name in [*runs[0], "total"]:
+            samples = [sum(run.values()) if name == "total" else run[name] for run in runs]
+            row(f"  {name} ({min(samples):.1f}-{max(samples):.1f})", statistics.median(samples),
+                "s", "measured, reported")
+    print(f"  load average at the end {os.getloadavg()[0]:.1f}")
+    for name, value in sizes.items():
+        row(name, value, "MiB")
+
+
 PARTS: dict[str, Callable[[], None]] = {
     "lifecycle": lifecycle_figures, "load": load_figures, "matrices": matrix_figures,
     "memory": memory_figures, "imports": import_figures, "notebooks": notebook_figures,
     "flood": flood_figures, "fuzz": fuzz_figures, "frameworks": framework_figures,
-    "lessons": lesson_figures, "suite": suite_figures,
+    "lessons": lesson_figures, "suite": suite_figures, "first-lesson": first_lesson_figures,
 }
 
 
