@@ -1,17 +1,21 @@
 """Redirect Lab benchmarks: ``python benchmarks/run.py`` from the repository root.
 
-Prints every figure beside its goal (all parts take about 90 minutes on 2 cores; name
-parts to run only those: imports, notebooks, lessons, suite, matrices, lifecycle, load, memory,
-flood, fuzz, frameworks, first-lesson):
+Prints every figure beside its goal, medians with their spread (all parts take about two
+hours on 2 cores; name parts to run only those: imports, notebooks, lessons, navigation,
+suite, matrices, lifecycle, load, memory, flood, fuzz, frameworks, first-lesson):
 
-1. (notebooks) strict ``pytest --nbval`` over the lessons vs the same number of one-cell
+1. (suite) the README's test command five times in a row (goals: at most 4 minutes,
+   every run passing); (lessons) for each episode, ``pytest --nbval`` over it alone
+   against its Run All plus the kernel's start (goal at most 1.3x), its Run All beyond
+   starting its browsers (goal at most 3 s) and its slowest cell; (navigation) what the
+   lab adds to an engine's own navigation (goal at most 1.2x a bare WSGI function), the
+   measure for cells made of navigations; (notebooks) nbval over the episodes without a
+   browser, and over those with browsers less their starts, against as many one-cell
    notebooks that only import flask, httpx and pandas (the floor; goal at most 1.3x);
-   (lessons) each lesson's Run All, its slowest cell, and its time beyond starting its
-   browsers (goal at most 3 s), medians of 5; (suite) the README's test command five
-   times in a row (goals: under 2 minutes, every run passing);
-2. one 35-experiment matrix per client against the lab server, against httpbin served
-   the same way in-process, and against a bare WSGI function (the floor); goals: at most
-   1.0x httpbin, and 1.2x the floor for httpx; the six clients in under 5 s in all;
+2. one 35-experiment matrix per client against the lab server, and the httpx matrix's 70
+   sends against httpbin's ``/redirect-to`` (goal at most 1.0x) and a minimal Flask app
+   (goal at most 1.15x), all served by the lab's own HTTP layer in this process, as
+   paired rounds; and against a bare WSGI function (the floor);
 3. lab server start to first answer, and stop (goal under 50 ms each);
 4. requests per second with 50 concurrent clients, and the journal's completeness;
 5. kernel memory after each lesson, and the memory one lab server with a full journal adds;
@@ -39,6 +43,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,18 +69,29 @@ PART_1_LESSONS = [lesson for lesson in LESSONS if lesson.name < "07"]
 EXPERIMENTS = [Experiment(c, m) for c in labserver.CODES for m in labserver.METHODS]
 
 
-def row(name: str, value: float, unit: str, goal: str = "") -> None:
-    print(f"{name:<62} {value:>10.2f} {unit:<4} {('goal ' + goal) if goal else ''}", flush=True)
+def row(name: str, value: float, unit: str, goal: str = "", note: str = "") -> None:
+    print(f"{name:<62} {value:>10.2f} {unit:<4} {('goal ' + goal) if goal else ''}"
+          f"{'  ' + note if note else ''}", flush=True)
 
 
-def median_of(action: Callable[[], object], repeat: int) -> float:
-    """Median seconds of ``repeat`` runs of ``action``."""
+def samples_of(action: Callable[[], object], repeat: int) -> list[float]:
+    """Seconds of each of ``repeat`` runs of ``action``."""
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
         action()
         samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+    return samples
+
+
+def median_of(action: Callable[[], object], repeat: int) -> float:
+    """Median seconds of ``repeat`` runs of ``action``."""
+    return statistics.median(samples_of(action, repeat))
+
+
+def spread(samples: list[float], scale: float = 1.0) -> str:
+    """``(min-max of n)``, printed beside a median: this machine's noise, in the row."""
+    return f"({min(samples) * scale:.2f}-{max(samples) * scale:.2f} of {len(samples)})"
 
 
 # -- 1. notebooks -------------------------------------------------------------------
@@ -118,27 +134,40 @@ def import_figures(repeat: int = 5) -> None:
         row(f"{label}, fresh process (median of {repeat})", seconds, "s")
 
 
-def notebook_figures() -> None:
-    """nbval over the lessons against as many one-cell import notebooks, in the same run
-    (goal: at most 1.3x); all 29 lessons take minutes, so they are timed once."""
+def _without_browsers(lesson: Path) -> bool:
+    return not set(needs_of(lesson)) & set(BROWSERS)
+
+
+def notebook_figures(repeat: int = 3) -> None:
+    """nbval over the episodes against as many one-cell import notebooks (the floor),
+    both serial and with the lessons' re-runs: the episodes without a browser at most
+    1.3x the floor; those with browsers beyond their browser starts, against the same."""
     serial = ["--nbval", "-n", "0", "-o", "testpaths="]
-    for label, chosen, repeat in (("lessons 00-06", PART_1_LESSONS, 5),
-                                  ("all lessons", LESSONS, 1)):
+    started = _browser_starts(repeat)
+    for label, chosen in (("episodes without a browser",
+                           [p for p in LESSONS if _without_browsers(p) and not missing_needs(p)]),
+                          ("episodes with browsers",
+                           [p for p in LESSONS if not _without_browsers(p)
+                            and not missing_needs(p)])):
         with tempfile.TemporaryDirectory() as tmp:
             # The lessons' conftest runs every cell a second time: the floor's too.
             shutil.copy(ROOT / "notebooks" / "conftest.py", tmp)
             floor = pytest_seconds([*serial, *floor_notebooks(Path(tmp), len(chosen))],
                                    repeat)
         seconds = pytest_seconds([*serial, *map(str, chosen)], repeat)
-        runs = f"median of {repeat}" if repeat > 1 else "one run"
-        row(f"nbval, {label} ({len(chosen)}), serial, {runs}", seconds, "s")
+        browsers = sum(_opened(lesson, started) for lesson in chosen)
+        row(f"nbval, {label} ({len(chosen)}), serial (median of {repeat})", seconds, "s")
         row(f"nbval, {len(chosen)} one-cell import notebooks (floor)", floor, "s")
-        row(f"  {label} / floor", seconds / floor, "x", "<= 1.3")
+        if browsers:
+            row(f"  their browser starts (one per episode, {browsers:.1f} s) aside / floor",
+                (seconds - browsers) / floor, "x", "<= 1.3")
+        else:
+            row(f"  {label} / floor", seconds / floor, "x", "<= 1.3")
 
 
 def suite_figures(repeat: int = 5) -> None:
     """The README's test command, ``repeat`` times in a row: its median wall time (goal:
-    under 2 minutes on 2 cores) and how many runs passed (goal: every one)."""
+    at most 4 minutes on 2 cores) and how many runs passed (goal: every one)."""
     command = [sys.executable, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider"]
     samples, passed = [], 0
     for _ in range(repeat):
@@ -146,71 +175,139 @@ def suite_figures(repeat: int = 5) -> None:
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         samples.append(time.perf_counter() - started)
         passed += done.returncode == 0
-        print("  " + (done.stdout.strip().splitlines() or ["(no output)"])[-1], flush=True)
+        last = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+        print(f"  {samples[-1]:.0f} s: {last}", flush=True)
     row(f"the README's test command (median of {repeat})", statistics.median(samples), "s",
-        "< 120 s")
+        "<= 240 s", spread(samples))
     row(f"  runs that passed, of {repeat} in a row", passed, "", f"{repeat}")
 
 
-# -- 1b. each lesson's Run All -------------------------------------------------------
+# -- 1b. each lesson's Run All, and nbval over it alone ------------------------------
 
-def _run_all(lesson: Path) -> tuple[list[float], int]:
-    """One Run All of ``lesson`` in a fresh kernel: the seconds each code cell took (the
-    kernel's start excluded), and the kernel's resident memory in bytes at the end."""
+@dataclass
+class RunAll:
+    """One Run All of a lesson in a fresh kernel, each cell run again right after (as
+    nbval's re-runs do): what each part took, and the kernel's memory at the end."""
+
+    kernel: float
+    """Seconds from asking for a kernel until it answers."""
+    cells: list[float]
+    again: list[float]
+    rss: int
+
+    @property
+    def run_all(self) -> float:
+        return sum(self.cells)
+
+
+def _run_all(lesson: Path, again: bool = True) -> RunAll:
     notebook = nbformat.read(lesson, as_version=4)
     client = NotebookClient(notebook, kernel_name="python3", timeout=300,
                             resources={"metadata": {"path": str(lesson.parent)}})
-    seconds = []
+    cells: list[float] = []
+    twice: list[float] = []
+    asked = time.perf_counter()
     with client.setup_kernel():
+        kernel = time.perf_counter() - asked
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type == "code":
-                started = time.perf_counter()
-                client.execute_cell(cell, index)
-                seconds.append(time.perf_counter() - started)
+                for seconds in (cells, twice) if again else (cells,):
+                    started = time.perf_counter()
+                    client.execute_cell(cell, index)
+                    seconds.append(time.perf_counter() - started)
         pid = client.km.provisioner.process.pid  # type: ignore[union-attr]
-        return seconds, psutil.Process(pid).memory_info().rss
+        return RunAll(kernel, cells, twice, psutil.Process(pid).memory_info().rss)
 
 
-def _browser_start(engine: str, repeat: int) -> float:
-    """Median seconds to start and close one engine, as a lesson's first cell does."""
-    return median_of(lambda: labserver.open_browser(engine).close(), repeat)
+def _browser_starts(repeat: int) -> dict[str, float]:
+    """Median seconds to start and close each engine, and every engine at once
+    (``open_browsers``, as lessons that use both do), keyed ``"both"``."""
+    starts = {engine: median_of(lambda e=engine: labserver.open_browser(e).close(), repeat)
+              for engine in BROWSERS if BROWSERS[engine].unavailable_reason() is None}
 
-
-def _browsers_start(repeat: int) -> float:
-    """Median seconds to start every engine at once and close them (``open_browsers``),
-    as the lessons that use both engines do."""
     def start_and_close() -> None:
         for browser in labserver.open_browsers().values():
             browser.close()
-    return median_of(start_and_close, repeat)
+    if len(starts) == len(BROWSERS):
+        starts["both"] = median_of(start_and_close, repeat)
+    return starts
+
+
+def _opened(lesson: Path, starts: dict[str, float]) -> float:
+    """What starting the browsers ``lesson`` declares takes (both at once, or one)."""
+    engines = [engine for engine in BROWSERS if engine in needs_of(lesson)]
+    if len(engines) == len(BROWSERS):
+        return starts.get("both", 0.0)
+    return sum(starts.get(engine, 0.0) for engine in engines)
 
 
 def lesson_figures(repeat: int = 5) -> None:
-    """Each lesson's Run All in a started kernel (median of ``repeat``), its slowest
-    cell, and its time beyond starting the browsers it opens (goal: at most 3 s)."""
-    starts = {engine: _browser_start(engine, repeat) for engine in BROWSERS
-              if BROWSERS[engine].unavailable_reason() is None}
+    """For each episode, medians of ``repeat``: (2) ``pytest --nbval`` over it alone
+    against its Run All plus the kernel's start (goal: at most 1.3x), and against the
+    same work with each cell run again (what nbval does); (4) its Run All beyond
+    starting its browsers (goal: at most 3 s), and its slowest cell."""
+    starts = _browser_starts(repeat)
     for engine, seconds in starts.items():
-        row(f"{engine} start and close (median of {repeat})", seconds, "s")
-    both = 0.0  # a lesson that needs an engine this machine lacks is skipped below
-    if len(starts) == len(BROWSERS):
-        both = _browsers_start(repeat)
-        row(f"every engine at once, start and close (median of {repeat})", both, "s")
+        row(f"{engine}: start and close (median of {repeat})", seconds, "s")
+    over = []
     for lesson in LESSONS:
         if missing_needs(lesson):
             print(f"{lesson.stem}: skipped ({'; '.join(missing_needs(lesson))})")
             continue
-        runs = [_run_all(lesson)[0] for _ in range(repeat)]
-        total = statistics.median(sum(run) for run in runs)
-        cells = [statistics.median(run[i] for run in runs) for i in range(len(runs[0]))]
+        runs, checks = [], []
+        for _ in range(repeat):  # alternately, so both see the same moment of the machine
+            runs.append(_run_all(lesson))
+            checks.append(pytest_seconds(["--nbval", "-n", "0", "-o", "testpaths=",
+                                          str(lesson)], repeat=1))
+        alone = [r.kernel + r.run_all for r in runs]
+        twice = [r.kernel + r.run_all + sum(r.again) for r in runs]
+        opened = _opened(lesson, starts)
+        beyond = statistics.median(r.run_all for r in runs) - opened
+        cells = [statistics.median(r.cells[i] for r in runs) for i in range(len(runs[0].cells))]
         slowest = max(range(len(cells)), key=cells.__getitem__)
-        needs = needs_of(lesson)
-        engines = [engine for engine in BROWSERS if engine in needs]
-        opened = (both if len(engines) == len(BROWSERS)  # started at once
-                  else sum(starts.get(engine, 0.0) for engine in engines))
-        row(f"{lesson.stem}: Run All (median of {repeat})", total, "s")
-        row(f"  beyond starting its browsers ({opened:.1f} s)", total - opened, "s", "<= 3 s")
+        row(f"{lesson.stem}: Run All + kernel start", statistics.median(alone), "s", "",
+            spread(alone))
+        row("  pytest --nbval on it alone", statistics.median(checks), "s", "", spread(checks))
+        row("    / Run All + kernel start", statistics.median(checks) / statistics.median(alone),
+            "x", "<= 1.3")
+        row("    / the same with each cell run again", statistics.median(checks)
+            / statistics.median(twice), "x")
+        row(f"  Run All beyond starting its browsers ({opened:.1f} s)", beyond, "s", "<= 3 s")
         row(f"  slowest cell: code cell {slowest}", cells[slowest], "s")
+        if beyond > 3:
+            over.append(lesson.stem)
+    print(f"over 3 s beyond their browser starts: {', '.join(over) or 'none'}")
+
+
+def navigation_figures(repeat: int = 5, navigations: int = 20) -> None:
+    """What the lab adds to an engine's own navigation: the same client navigating
+    through a 302 to a 200, on the lab server (journal, routes) and on a bare WSGI
+    function served the same way (goal: at most 1.2x). Cells made of navigations (the
+    cache grid, the navigation tables) are held to this, not to 3 s."""
+    with labserver.LabServer() as lab, served(_bare_redirects) as bare:
+        for engine, kind in BROWSERS.items():
+            if kind.unavailable_reason() is not None:
+                print(f"{engine}: skipped ({kind.unavailable_reason()})")
+                continue
+            browser = labserver.open_browser(engine)
+            try:
+                def navigate(base: str, b: Any = browser) -> None:
+                    for _ in range(navigations):
+                        b.open(base + "/redirect/302?to=/echo")
+                navigate(lab.url)  # warm up
+                navigate(bare)
+                ratios, per = [], []
+                for _ in range(repeat):
+                    below = median_of(lambda: navigate(bare), 1)
+                    above = median_of(lambda: navigate(lab.url), 1)
+                    ratios.append(above / below)
+                    per.append(above / navigations)
+                row(f"{engine}: one navigation through a 302, on the lab", statistics.median(per)
+                    * 1000, "ms", "", spread(per, 1000))
+                row(f"{engine}:   lab / bare WSGI function (paired, {navigations} each)",
+                    statistics.median(ratios), "x", "<= 1.2", spread(ratios))
+            finally:
+                browser.close()
 
 
 # -- 2. matrices: lab vs httpbin vs a bare WSGI function ----------------------------
@@ -269,20 +366,30 @@ def _send_all(client: labserver.Client, base: str, path_of: Callable[[Any], str]
                     headers=labserver.vocabulary.BODY_HEADERS if e.body else None)
 
 
-def _paired_ratio(client: labserver.Client, url: str, floor: str, pairs: int = 31) -> float:
-    """Median of ``pairs`` ratios, each of the 70 sends to ``url`` over the same sends to
-    ``floor`` just before: on this noisy machine a ratio of medians taken a minute apart
+Target = tuple[str, Callable[[Any], str]]
+"""A server's URL and the path each experiment is sent to there."""
+
+
+def _paired_ratios(client: labserver.Client, above: Target, below: Target,
+                   pairs: int = 31) -> list[float]:
+    """``pairs`` ratios, each of the 70 sends to ``above`` over the same sends to
+    ``below`` just before: on this noisy machine a ratio of medians taken a minute apart
     moved between 1.2 and 1.4; paired, the quartiles stay within 0.1."""
-    def seconds(base: str) -> float:
+    def seconds(target: Target) -> float:
         started = time.perf_counter()
-        _send_all(client, base, lambda e: e.path)
+        _send_all(client, *target)
         return time.perf_counter() - started
-    seconds(url), seconds(floor)  # warm up: a pooled connection to each
+    seconds(above), seconds(below)  # warm up: a pooled connection to each
     ratios = []
     for _ in range(pairs):
-        below = seconds(floor)
-        ratios.append(seconds(url) / below)
-    return statistics.median(ratios)
+        under = seconds(below)
+        ratios.append(seconds(above) / under)
+    return ratios
+
+
+def _paired_row(name: str, ratios: list[float], goal: str = "") -> None:
+    row(f"{name} (median of {len(ratios)} pairs)", statistics.median(ratios), "x", goal,
+        spread(ratios))
 
 
 def matrix_figures(repeat: int = 5) -> None:
@@ -315,14 +422,23 @@ def matrix_figures(repeat: int = 5) -> None:
                 goal.get(name, ""))
             row(f"{name}:   lab / bare WSGI floor", lab_s / floor_s, "x",
                 "<= 1.2" if name == "httpx" else "")
-            if name == "httpx":  # the server's share, and Flask's, without the bookkeeping
-                for label, url in (("the lab's 70 sends alone", lab.url),
+            def path(e: Experiment) -> str:
+                return str(e.path)
+
+            def httpbin_path(e: Experiment) -> str:
+                return f"/redirect-to?url=/anything&status_code={e.code}"
+            if name == "httpx":  # the same 70 sends, paired: the lab against its peers
+                _paired_row(f"{name}:   the lab's 70 sends / a minimal Flask app",
+                            _paired_ratios(client, (lab.url, path), (flask, path)), "<= 1.15")
+                if httpbin_app:
+                    _paired_row(f"{name}:   the lab's 70 sends / httpbin's /redirect-to",
+                                _paired_ratios(client, (lab.url, path), (httpbin, httpbin_path)),
+                                "<= 1.0")
+                for label, url in (("the lab's 70 sends", lab.url),
                                    ("a minimal Flask app", flask)):
-                    row(f"{name}:   {label} / floor (median of 31 pairs)",
-                        _paired_ratio(client, url, bare), "x")
+                    _paired_row(f"{name}:   {label} / floor",
+                                _paired_ratios(client, (url, path), (bare, path)))
             if httpbin_app:
-                def httpbin_path(e: Experiment) -> str:
-                    return f"/redirect-to?url=/anything&status_code={e.code}"
                 bin_s = median_of(lambda: _send_all(client, httpbin, httpbin_path), repeat)  # noqa: B023
                 row(f"{name}:   lab / httpbin", lab_s / bin_s, "x", "<= 1.0")
                 if name == "httpx":  # how far above a bare function a whole Flask app sits
@@ -383,8 +499,8 @@ def memory_figures() -> None:
         if missing_needs(lesson):
             print(f"{lesson.stem}: skipped ({'; '.join(missing_needs(lesson))})")
             continue
-        _, rss = _run_all(lesson)
-        row(f"kernel memory after {lesson.stem}", rss / 2**20, "MiB")
+        row(f"kernel memory after {lesson.stem}", _run_all(lesson, again=False).rss / 2**20,
+            "MiB")
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
     with labserver.LabServer() as server, httpx.Client(base_url=server.url) as http:
@@ -639,7 +755,8 @@ PARTS: dict[str, Callable[[], None]] = {
     "lifecycle": lifecycle_figures, "load": load_figures, "matrices": matrix_figures,
     "memory": memory_figures, "imports": import_figures, "notebooks": notebook_figures,
     "flood": flood_figures, "fuzz": fuzz_figures, "frameworks": framework_figures,
-    "lessons": lesson_figures, "suite": suite_figures, "first-lesson": first_lesson_figures,
+    "lessons": lesson_figures, "suite": suite_figures, "navigation": navigation_figures,
+    "first-lesson": first_lesson_figures,
 }
 
 
