@@ -186,8 +186,8 @@ def suite_figures(repeat: int = 5) -> None:
 
 @dataclass
 class RunAll:
-    """One Run All of a lesson in a fresh kernel, each cell run again right after (as
-    nbval's re-runs do): what each part took, and the kernel's memory at the end."""
+    """One Run All of a lesson in a fresh kernel (with ``again``, each cell run again right
+    after, as nbval's re-runs do): what each part took, and the kernel's memory at the end."""
 
     kernel: float
     """Seconds from asking for a kernel until it answers."""
@@ -200,7 +200,7 @@ class RunAll:
         return sum(self.cells)
 
 
-def _run_all(lesson: Path, again: bool = True) -> RunAll:
+def _run_all(lesson: Path, again: bool = False) -> RunAll:
     notebook = nbformat.read(lesson, as_version=4)
     client = NotebookClient(notebook, kernel_name="python3", timeout=300,
                             resources={"metadata": {"path": str(lesson.parent)}})
@@ -243,13 +243,21 @@ def _opened(lesson: Path, starts: dict[str, float]) -> float:
 
 def lesson_figures(repeat: int = 5) -> None:
     """For each episode, medians of ``repeat``: (2) ``pytest --nbval`` over it alone
-    against its Run All plus the kernel's start (goal: at most 1.3x), and against the
-    same work with each cell run again (what nbval does); (4) its Run All beyond
-    starting its browsers (goal: at most 3 s), and its slowest cell."""
+    against its Run All plus the kernel's start (goal: at most 1.3x); (4) its Run All
+    beyond starting its browsers (goal: at most 3 s), and its slowest cell; and (3) the
+    episodes' nbval, with and without browsers, against as many one-cell notebooks."""
     starts = _browser_starts(repeat)
     for engine, seconds in starts.items():
         row(f"{engine}: start and close (median of {repeat})", seconds, "s")
-    over = []
+    serial = ["--nbval", "-n", "0", "-o", "testpaths="]
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(ROOT / "notebooks" / "conftest.py", tmp)  # its cell run twice too
+        one_cell = floor_notebooks(Path(tmp), 1)
+        floor = [pytest_seconds([*serial, *one_cell], repeat=1) for _ in range(repeat)]
+    row("pytest --nbval on a one-cell import notebook alone (floor)",
+        statistics.median(floor), "s", "", spread(floor))
+    over: list[str] = []
+    checked: dict[bool, list[float]] = {True: [], False: []}  # by "starts browsers"
     for lesson in LESSONS:
         if missing_needs(lesson):
             print(f"{lesson.stem}: skipped ({'; '.join(missing_needs(lesson))})")
@@ -257,10 +265,8 @@ def lesson_figures(repeat: int = 5) -> None:
         runs, checks = [], []
         for _ in range(repeat):  # alternately, so both see the same moment of the machine
             runs.append(_run_all(lesson))
-            checks.append(pytest_seconds(["--nbval", "-n", "0", "-o", "testpaths=",
-                                          str(lesson)], repeat=1))
+            checks.append(pytest_seconds([*serial, str(lesson)], repeat=1))
         alone = [r.kernel + r.run_all for r in runs]
-        twice = [r.kernel + r.run_all + sum(r.again) for r in runs]
         opened = _opened(lesson, starts)
         beyond = statistics.median(r.run_all for r in runs) - opened
         cells = [statistics.median(r.cells[i] for r in runs) for i in range(len(runs[0].cells))]
@@ -269,14 +275,19 @@ def lesson_figures(repeat: int = 5) -> None:
             spread(alone))
         row("  pytest --nbval on it alone", statistics.median(checks), "s", "", spread(checks))
         row("    / Run All + kernel start", statistics.median(checks) / statistics.median(alone),
-            "x", "<= 1.3")
-        row("    / the same with each cell run again", statistics.median(checks)
-            / statistics.median(twice), "x")
+            "x", "<= 1.3", "(nbval runs each cell twice)")
         row(f"  Run All beyond starting its browsers ({opened:.1f} s)", beyond, "s", "<= 3 s")
         row(f"  slowest cell: code cell {slowest}", cells[slowest], "s")
         if beyond > 3:
             over.append(lesson.stem)
+        checked[bool(opened)].append(statistics.median(checks) - opened)
     print(f"over 3 s beyond their browser starts: {', '.join(over) or 'none'}")
+    for browsers, label in ((False, "episodes without a browser"),
+                            (True, "episodes with browsers, their starts aside")):
+        if checked[browsers]:  # (3) each group against as many floor notebooks
+            row(f"nbval, {label} ({len(checked[browsers])}) / as many floors",
+                sum(checked[browsers]) / (len(checked[browsers]) * statistics.median(floor)),
+                "x", "<= 1.3")
 
 
 def navigation_figures(repeat: int = 5, navigations: int = 20) -> None:
@@ -499,7 +510,7 @@ def memory_figures() -> None:
         if missing_needs(lesson):
             print(f"{lesson.stem}: skipped ({'; '.join(missing_needs(lesson))})")
             continue
-        row(f"kernel memory after {lesson.stem}", _run_all(lesson, again=False).rss / 2**20,
+        row(f"kernel memory after {lesson.stem}", _run_all(lesson).rss / 2**20,
             "MiB")
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
