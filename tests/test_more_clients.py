@@ -107,3 +107,18 @@ def test_an_async_client_dropped_without_close_closes_its_session_and_its_loop(s
     assert not loop_thread.is_alive()
     assert loop_thread not in threading.enumerate()
     assert [str(w.message) for w in caught] == []
+
+
+def test_a_script_that_leaves_its_async_clients_open_exits_at_once_and_quietly():
+    """Python closes them just before it exits, while their loops can still run: waiting
+    for a loop's thread during the exit itself would hang, and aiohttp would complain."""
+    import subprocess
+    import sys
+
+    script = ("import labserver\n"
+              "server = labserver.start()\n"
+              "clients = [labserver.make_client(n) for n in ('aiohttp', 'httpx-async')]\n"
+              "print([c.send('GET', server.url + '/echo').status for c in clients])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[200, 200]\n", "")

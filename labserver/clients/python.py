@@ -4,9 +4,12 @@ and aiohttp."""
 from __future__ import annotations
 
 import asyncio
+import atexit
+import sys
 import threading
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -99,9 +102,15 @@ class _OnItsOwnLoop(Client):
 
     A cell run twice makes its clients anew and drops the last ones: they are closed when
     dropped, or each would leave its loop's thread running and aiohttp would print
-    "Unclosed client session" into whichever cell comes next."""
+    "Unclosed client session" into whichever cell comes next. Those still open when
+    Python exits are closed just before, while their loops can still run."""
 
     _loop: _EventLoop
+
+    def _start_loop(self, name: str) -> _EventLoop:
+        self._loop = _EventLoop(name)
+        _STILL_OPEN.add(self)
+        return self._loop
 
     async def _aclose(self) -> None:
         raise NotImplementedError
@@ -114,8 +123,20 @@ class _OnItsOwnLoop(Client):
 
     def __del__(self) -> None:
         loop = getattr(self, "_loop", None)  # None when __init__ failed before making it
-        if loop is not None and not loop.closed and not loop.in_its_thread:
+        # Not while Python exits: its loop's thread, a daemon, can no longer run, and
+        # waiting for it would hang the exit; the process's end closes everything anyway.
+        if (loop is not None and not loop.closed and not loop.in_its_thread
+                and not sys.is_finalizing()):
             self.close()
+
+
+_STILL_OPEN: weakref.WeakSet[_OnItsOwnLoop] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_still_open() -> None:
+    for client in list(_STILL_OPEN):
+        client.close()
 
 
 class HttpxAsyncClient(_OnItsOwnLoop):
@@ -130,7 +151,7 @@ class HttpxAsyncClient(_OnItsOwnLoop):
 
     def __init__(self, *, tls: LabCertificates | None = None) -> None:
         self._tls = tls
-        self._loop = _EventLoop("httpx-async-loop")
+        self._start_loop("httpx-async-loop")
         self._client = self._loop.run(self._make_client())
 
     async def _make_client(self) -> httpx.AsyncClient:
@@ -287,7 +308,7 @@ class AiohttpClient(_OnItsOwnLoop):
 
     def __init__(self, *, tls: LabCertificates | None = None) -> None:
         self._tls = tls
-        self._loop = _EventLoop("aiohttp-loop")
+        self._start_loop("aiohttp-loop")
         self._session = self._loop.run(self._make_session())
 
     async def _make_session(self) -> aiohttp.ClientSession:
