@@ -1,7 +1,7 @@
 """Redirect Lab benchmarks: ``python benchmarks/run.py`` from the repository root.
 
 Prints every figure beside its goal, medians with their spread (all parts take about two
-hours on 2 cores; name parts to run only those: imports, notebooks, lessons, navigation,
+hours on 2 cores; name parts to run only those: imports, lessons, navigation,
 suite, matrices, lifecycle, load, memory, flood, fuzz, frameworks, first-lesson):
 
 1. (suite) the README's test command five times in a row (goals: at most 4 minutes,
@@ -9,9 +9,9 @@ suite, matrices, lifecycle, load, memory, flood, fuzz, frameworks, first-lesson)
    against its Run All plus the kernel's start (goal at most 1.3x), its Run All beyond
    starting its browsers (goal at most 3 s) and its slowest cell; (navigation) what the
    lab adds to an engine's own navigation (goal at most 1.2x a bare WSGI function), the
-   measure for cells made of navigations; (notebooks) nbval over the episodes without a
-   browser, and over those with browsers less their starts, against as many one-cell
-   notebooks that only import flask, httpx and pandas (the floor; goal at most 1.3x);
+   measure for cells made of navigations; and (in lessons) nbval over the episodes
+   without a browser, and over those with browsers less their starts, against as many
+   one-cell notebooks that only import flask, httpx and pandas (the floor; goal 1.3x);
 2. one 35-experiment matrix per client against the lab server, and the httpx matrix's 70
    sends against httpbin's ``/redirect-to`` (goal at most 1.0x) and a minimal Flask app
    (goal at most 1.15x), all served by the lab's own HTTP layer in this process, as
@@ -132,37 +132,6 @@ def import_figures(repeat: int = 5) -> None:
         seconds = median_of(lambda m=modules: subprocess.run(
             [sys.executable, "-c", f"import {m}"], cwd=ROOT, check=True), repeat)
         row(f"{label}, fresh process (median of {repeat})", seconds, "s")
-
-
-def _without_browsers(lesson: Path) -> bool:
-    return not set(needs_of(lesson)) & set(BROWSERS)
-
-
-def notebook_figures(repeat: int = 3) -> None:
-    """nbval over the episodes against as many one-cell import notebooks (the floor),
-    both serial and with the lessons' re-runs: the episodes without a browser at most
-    1.3x the floor; those with browsers beyond their browser starts, against the same."""
-    serial = ["--nbval", "-n", "0", "-o", "testpaths="]
-    started = _browser_starts(repeat)
-    for label, chosen in (("episodes without a browser",
-                           [p for p in LESSONS if _without_browsers(p) and not missing_needs(p)]),
-                          ("episodes with browsers",
-                           [p for p in LESSONS if not _without_browsers(p)
-                            and not missing_needs(p)])):
-        with tempfile.TemporaryDirectory() as tmp:
-            # The lessons' conftest runs every cell a second time: the floor's too.
-            shutil.copy(ROOT / "notebooks" / "conftest.py", tmp)
-            floor = pytest_seconds([*serial, *floor_notebooks(Path(tmp), len(chosen))],
-                                   repeat)
-        seconds = pytest_seconds([*serial, *map(str, chosen)], repeat)
-        browsers = sum(_opened(lesson, started) for lesson in chosen)
-        row(f"nbval, {label} ({len(chosen)}), serial (median of {repeat})", seconds, "s")
-        row(f"nbval, {len(chosen)} one-cell import notebooks (floor)", floor, "s")
-        if browsers:
-            row(f"  their browser starts (one per episode, {browsers:.1f} s) aside / floor",
-                (seconds - browsers) / floor, "x", "<= 1.3")
-        else:
-            row(f"  {label} / floor", seconds / floor, "x", "<= 1.3")
 
 
 def suite_figures(repeat: int = 5) -> None:
@@ -764,7 +733,7 @@ def first_lesson_figures(warm: int = 5, cold: int = 3) -> None:
 
 PARTS: dict[str, Callable[[], None]] = {
     "lifecycle": lifecycle_figures, "load": load_figures, "matrices": matrix_figures,
-    "memory": memory_figures, "imports": import_figures, "notebooks": notebook_figures,
+    "memory": memory_figures, "imports": import_figures,
     "flood": flood_figures, "fuzz": fuzz_figures, "frameworks": framework_figures,
     "lessons": lesson_figures, "suite": suite_figures, "navigation": navigation_figures,
     "first-lesson": first_lesson_figures,
